@@ -1,0 +1,44 @@
+/* clamd.conf: the keys a client needs, nothing else. */
+#ifndef NG_CONF_H
+#define NG_CONF_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONF_MAX_TCPADDR 16
+#define CONF_MAX_EXCLUDE 64
+
+struct ng_conf {
+	char *local_socket;   /* NULL when not set */
+	unsigned tcp_port;    /* 0 when not set */
+	char *tcp_addr[CONF_MAX_TCPADDR];
+	size_t n_tcp_addr;
+	uint64_t stream_max_length;   /* bytes; clamd's default 100M */
+	unsigned max_dir_recursion;   /* clamd's default 15 */
+	bool follow_dir_symlinks;
+	bool follow_file_symlinks;
+	regex_t exclude[CONF_MAX_EXCLUDE]; /* ExcludePath, POSIX extended */
+	char *exclude_src[CONF_MAX_EXCLUDE];
+	size_t n_exclude;
+};
+
+/* Sets the defaults clamd uses for every key. */
+void conf_init(struct ng_conf *c);
+
+/* Reads path into c (after conf_init). Returns 0, or -1 with a message naming
+ * the file (and line) in err. On error c still holds what was read; free it. */
+int conf_load(struct ng_conf *c, const char *path, char *err, size_t errlen);
+
+/* Parses the text of a configuration (name used in messages); conf_load
+ * reads the file and calls this. Same returns. */
+int conf_parse(struct ng_conf *c, const char *name, const char *text, char *err, size_t errlen);
+
+/* True when path matches one of the ExcludePath expressions. */
+bool conf_excluded(const struct ng_conf *c, const char *path);
+
+/* Releases what conf_load allocated. */
+void conf_free(struct ng_conf *c);
+
+#endif

@@ -1,0 +1,122 @@
+/* Turns clamd.conf's LocalSocket/TCPSocket/TCPAddr into connectable addresses. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "endpoint.h"
+
+bool endpoint_addr_is_local(const struct sockaddr *sa, socklen_t len)
+{
+	struct sockaddr_storage probe;
+	int fd, rc;
+
+	if (len > sizeof(probe))
+		return false;
+	memcpy(&probe, sa, len);
+	/* port 0: we only ask whether the address is one of ours */
+	if (probe.ss_family == AF_INET)
+		((struct sockaddr_in *)&probe)->sin_port = 0;
+	else if (probe.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&probe)->sin6_port = 0;
+	else
+		return false;
+	fd = socket(probe.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	rc = bind(fd, (struct sockaddr *)&probe, len);
+	close(fd);
+	return rc == 0;
+}
+
+/* Appends the Unix socket path; -1 if it cannot fit sun_path. */
+static int add_unix(struct endpoint_list *out, const char *path, char *err, size_t errlen)
+{
+	struct endpoint *e = &out->ep[out->n];
+	struct sockaddr_un *sun = (struct sockaddr_un *)&e->addr;
+
+	if (strlen(path) >= sizeof(sun->sun_path)) {
+		snprintf(err, errlen, "LocalSocket %s: path too long for a Unix socket", path);
+		return -1;
+	}
+	memset(e, 0, sizeof(*e));
+	e->kind = ENDPOINT_UNIX;
+	e->local = true;
+	sun->sun_family = AF_UNIX;
+	strcpy(sun->sun_path, path);
+	e->addrlen = (socklen_t)sizeof(*sun);
+	snprintf(e->name, sizeof(e->name), "%s", path);
+	out->n++;
+	return 0;
+}
+
+/* Resolves host (NULL = loopback) and appends each address. */
+static int add_tcp(struct endpoint_list *out, const char *host, unsigned port, char *err,
+		   size_t errlen)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char portstr[16], numeric[INET6_ADDRSTRLEN];
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(portstr, sizeof(portstr), "%u", port);
+	rc = getaddrinfo(host, portstr, &hints, &res);
+	if (rc != 0) {
+		snprintf(err, errlen, "TCPAddr %s: cannot resolve: %s", host ? host : "localhost",
+			 gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL && out->n < ENDPOINT_MAX; ai = ai->ai_next) {
+		struct endpoint *e = &out->ep[out->n];
+
+		if (ai->ai_addrlen > sizeof(e->addr))
+			continue;
+		memset(e, 0, sizeof(*e));
+		e->kind = ENDPOINT_TCP;
+		memcpy(&e->addr, ai->ai_addr, ai->ai_addrlen);
+		e->addrlen = ai->ai_addrlen;
+		e->local = endpoint_addr_is_local(ai->ai_addr, ai->ai_addrlen);
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, numeric, sizeof(numeric), NULL, 0,
+				NI_NUMERICHOST) != 0)
+			snprintf(numeric, sizeof(numeric), "?");
+		if (ai->ai_family == AF_INET6)
+			snprintf(e->name, sizeof(e->name), "[%s]:%u", numeric, port);
+		else
+			snprintf(e->name, sizeof(e->name), "%s:%u", numeric, port);
+		out->n++;
+	}
+	freeaddrinfo(res);
+	return 0;
+}
+
+int endpoints_from_conf(const struct ng_conf *c, struct endpoint_list *out, char *err,
+			size_t errlen)
+{
+	out->n = 0;
+	if (c->local_socket != NULL && add_unix(out, c->local_socket, err, errlen) != 0)
+		return -1;
+	if (c->tcp_port != 0) {
+		if (c->n_tcp_addr == 0)
+			return add_tcp(out, NULL, c->tcp_port, err, errlen);
+		for (size_t i = 0; i < c->n_tcp_addr; i++) {
+			/* clamd's "any" means every interface; loopback reaches it */
+			const char *host = strcmp(c->tcp_addr[i], "any") == 0 ? NULL : c->tcp_addr[i];
+
+			if (add_tcp(out, host, c->tcp_port, err, errlen) != 0)
+				return -1;
+		}
+	}
+	if (out->n == 0) {
+		snprintf(err, errlen, "no LocalSocket or TCPSocket in the configuration: nowhere to reach clamd");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,98 @@
+/* clamdscan-ng: the only place that exits. */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "conf.h"
+#include "endpoint.h"
+#include "options.h"
+#include "report.h"
+#include "scan.h"
+
+/* Loads clamd.conf and the endpoints it names; reports and returns -1 on error. */
+static int load_configuration(const struct ng_options *o, struct ng_conf *conf,
+			      struct endpoint_list *eps, struct report *rep)
+{
+	const char *path = o->config_file ? o->config_file : CLAMD_CONF_DEFAULT;
+	char err[512];
+
+	if (conf_load(conf, path, err, sizeof(err)) != 0) {
+		report_error(rep, "Can't parse clamd configuration file %s", path);
+		report_error(rep, "%s", err);
+		return -1;
+	}
+	if (endpoints_from_conf(conf, eps, err, sizeof(err)) != 0) {
+		report_error(rep, "%s: %s", path, err);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ng_options o;
+	struct ng_conf conf;
+	struct endpoint_list eps;
+	struct report rep;
+	struct scan_ctx ctx;
+	int status = 2;
+
+	/* every send uses MSG_NOSIGNAL; this also covers writes to a closed stdout */
+	signal(SIGPIPE, SIG_IGN);
+
+	if (options_parse(argc, argv, &o) != OPTS_OK) {
+		fprintf(stderr, "ERROR: %s\n", o.error);
+		fprintf(stderr, "Try '%s --help' for more information.\n", PACKAGE_NAME);
+		return 2;
+	}
+	if (o.command == CMD_HELP) {
+		options_help(stdout);
+		return 0;
+	}
+	if (report_open(&rep, &o) != 0) {
+		fprintf(stderr, "ERROR: Can't open the log file %s: %s\n", o.log_file, strerror(errno));
+		return 2;
+	}
+	for (size_t i = 0; i < o.n_ignored; i++)
+		report_warning(&rep, "Ignoring unsupported option %s", options_ignored_name(o.ignored[i]));
+	conf_init(&conf);
+	if (load_configuration(&o, &conf, &eps, &rep) != 0) {
+		status = o.command == CMD_VERSION ? command_version(NULL, &o, &rep) : 2;
+		goto out;
+	}
+
+	switch (o.command) {
+	case CMD_VERSION:
+		status = command_version(&eps, &o, &rep);
+		goto out;
+	case CMD_PING:
+		status = command_ping(&eps, &o, &rep, false);
+		goto out;
+	case CMD_RELOAD:
+		status = command_reload(&eps, &o, &rep);
+		goto out;
+	case CMD_HELP:
+	case CMD_SCAN:
+		break;
+	}
+	if (o.wait && command_ping(&eps, &o, &rep, true) != 0) {
+		status = EXIT_PING_FAILED;
+		goto out;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.opts = &o;
+	ctx.conf = &conf;
+	ctx.endpoints = &eps;
+	ctx.rep = &rep;
+	status = scan_run(&ctx);
+out:
+	conf_free(&conf);
+	report_close(&rep);
+	if (fflush(stdout) != 0 && status == 0)
+		status = 2; /* results the user never received are not a success */
+	return status;
+}

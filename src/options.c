@@ -1,0 +1,286 @@
+/* Command-line parsing: clamdscan's options plus clamdscan-ng's own. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+/* Long-only options get values above the char range. */
+enum {
+	OPT_QUIET = 256,
+	OPT_STDOUT,
+	OPT_NO_SUMMARY,
+	OPT_RELOAD,
+	OPT_REMOVE,
+	OPT_MOVE,
+	OPT_COPY,
+	OPT_FDPASS,
+	OPT_STREAM,
+	OPT_TIMEOUT,
+	OPT_IGNORED_FLAG, /* clamscan options clamdscan accepts and ignores */
+	OPT_IGNORED_ARG,
+};
+
+static const struct option long_options[] = {
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "quiet", no_argument, NULL, OPT_QUIET },
+	{ "stdout", no_argument, NULL, OPT_STDOUT },
+	{ "config-file", required_argument, NULL, 'c' },
+	{ "log", required_argument, NULL, 'l' },
+	{ "file-list", required_argument, NULL, 'f' },
+	{ "ping", required_argument, NULL, 'p' },
+	{ "wait", no_argument, NULL, 'w' },
+	{ "multiscan", no_argument, NULL, 'm' },
+	{ "allmatch", no_argument, NULL, 'z' },
+	{ "remove", no_argument, NULL, OPT_REMOVE },
+	{ "move", required_argument, NULL, OPT_MOVE },
+	{ "copy", required_argument, NULL, OPT_COPY },
+	{ "no-summary", no_argument, NULL, OPT_NO_SUMMARY },
+	{ "reload", no_argument, NULL, OPT_RELOAD },
+	{ "infected", no_argument, NULL, 'i' },
+	{ "fdpass", no_argument, NULL, OPT_FDPASS },
+	{ "stream", no_argument, NULL, OPT_STREAM },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	/* clamscan's tree options: clamdscan takes them and ignores them,
+	 * so command lines written for either tool keep working. */
+	{ "recursive", optional_argument, NULL, 'r' },
+	{ "bell", no_argument, NULL, OPT_IGNORED_FLAG },
+	{ "cross-fs", optional_argument, NULL, OPT_IGNORED_ARG },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char short_options[] = "hVvc:l:f:p:wmzir";
+
+/* Formats a usage error into o->error; returns OPTS_USAGE. */
+static enum ng_opts_status usage_error(struct ng_options *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(o->error, sizeof(o->error), fmt, ap);
+	va_end(ap);
+	return OPTS_USAGE;
+}
+
+/* Parses a whole decimal number in [min, max]; returns 0 or -1. */
+static int parse_uint(const char *s, unsigned long min, unsigned long max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < min || v > max)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* Parses --ping's A[:I]: A attempts, optionally I seconds apart. */
+static int parse_ping(const char *arg, struct ng_options *o)
+{
+	char buf[64];
+	char *colon;
+
+	if (strlen(arg) >= sizeof(buf))
+		return -1;
+	strcpy(buf, arg);
+	colon = strchr(buf, ':');
+	if (colon != NULL) {
+		*colon = '\0';
+		if (parse_uint(colon + 1, 0, 3600, &o->ping_interval) != 0)
+			return -1;
+	}
+	return parse_uint(buf, 1, 1000000, &o->ping_attempts);
+}
+
+/* Records a quarantine action; only one may be chosen. */
+static enum ng_opts_status set_action(struct ng_options *o, enum ng_action a, const char *dir,
+				      const char *name)
+{
+	if (o->action != ACTION_NONE && o->action != a)
+		return usage_error(o, "--%s cannot be combined with another of --move, --copy, --remove",
+				   name);
+	o->action = a;
+	o->action_dir = dir;
+	return OPTS_OK;
+}
+
+/* Names the option at argv[optind - 1] for an error message. */
+static const char *offending(int argc, char **argv)
+{
+	if (optind - 1 < argc && optind >= 1)
+		return argv[optind - 1];
+	return "?";
+}
+
+enum ng_opts_status options_parse(int argc, char **argv, struct ng_options *o)
+{
+	int c;
+	enum ng_opts_status st;
+
+	memset(o, 0, sizeof(*o));
+	o->command = CMD_SCAN;
+	o->timeout = 300;
+	o->ping_interval = 1;
+
+	opterr = 0; /* we word our own messages */
+	optind = 1;
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+		st = OPTS_OK;
+		switch (c) {
+		case 'h':
+			o->command = CMD_HELP;
+			break;
+		case 'V':
+			if (o->command == CMD_SCAN)
+				o->command = CMD_VERSION;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case OPT_QUIET:
+			o->quiet = true;
+			break;
+		case OPT_STDOUT:
+			o->to_stdout = true;
+			break;
+		case 'c':
+			o->config_file = optarg;
+			break;
+		case 'l':
+			o->log_file = optarg;
+			break;
+		case 'f':
+			o->file_list = optarg;
+			break;
+		case 'p':
+			if (parse_ping(optarg, o) != 0)
+				return usage_error(o, "invalid argument '%s' for --ping: expected ATTEMPTS[:INTERVAL]",
+						   optarg);
+			o->ping_given = true;
+			break;
+		case 'w':
+			o->wait = true;
+			break;
+		case 'm':
+			o->multiscan = true;
+			break;
+		case 'z':
+			o->allmatch = true;
+			break;
+		case 'i':
+			o->infected_only = true;
+			break;
+		case OPT_NO_SUMMARY:
+			o->no_summary = true;
+			break;
+		case OPT_RELOAD:
+			o->command = CMD_RELOAD;
+			break;
+		case OPT_REMOVE:
+			st = set_action(o, ACTION_REMOVE, NULL, "remove");
+			break;
+		case OPT_MOVE:
+			st = set_action(o, ACTION_MOVE, optarg, "move");
+			break;
+		case OPT_COPY:
+			st = set_action(o, ACTION_COPY, optarg, "copy");
+			break;
+		case OPT_FDPASS:
+			o->fdpass = true;
+			break;
+		case OPT_STREAM:
+			o->stream = true;
+			break;
+		case OPT_TIMEOUT:
+			if (parse_uint(optarg, 0, 86400 * 365, &o->timeout) != 0)
+				return usage_error(o, "invalid argument '%s' for --timeout: expected whole seconds (0 = no limit)",
+						   optarg);
+			break;
+		case 'r':
+		case OPT_IGNORED_FLAG:
+		case OPT_IGNORED_ARG:
+			if (o->n_ignored < sizeof(o->ignored) / sizeof(o->ignored[0]))
+				o->ignored[o->n_ignored++] = c;
+			break;
+		case ':':
+			return usage_error(o, "option '%s' requires an argument", offending(argc, argv));
+		case '?':
+		default:
+			if (optopt != 0 && optopt < 256)
+				return usage_error(o, "invalid option -- '%c'", optopt);
+			return usage_error(o, "unrecognized option '%s'", offending(argc, argv));
+		}
+		if (st != OPTS_OK)
+			return st;
+	}
+	if (o->stream && o->fdpass)
+		return usage_error(o, "--stream and --fdpass cannot be used together: choose one transport");
+	if (o->ping_given && o->command == CMD_SCAN && !o->wait)
+		o->command = CMD_PING;
+	o->targets = argv + optind;
+	o->n_targets = (size_t)(argc - optind);
+	return OPTS_OK;
+}
+
+const char *options_ignored_name(int c)
+{
+	switch (c) {
+	case 'r':
+		return "--recursive (-r)";
+	case OPT_IGNORED_FLAG:
+		return "--bell";
+	default:
+		return "--cross-fs";
+	}
+}
+
+void options_help(FILE *out)
+{
+	fputs("\n"
+	      "                      clamdscan-ng " PACKAGE_VERSION "\n"
+	      "           A client for the ClamAV daemon (clamd), compatible with clamdscan\n"
+	      "\n"
+	      "    clamdscan-ng [options] [file/directory/-]\n"
+	      "\n"
+	      "    --help              -h             Show this help\n"
+	      "    --version           -V             Print the daemon's version (or this program's) and exit\n"
+	      "    --verbose           -v             Be verbose\n"
+	      "    --quiet                            Be quiet, only output error messages\n"
+	      "    --stdout                           Write messages to stdout instead of stderr\n"
+	      "    --log=FILE          -l FILE        Append the scan report to FILE\n"
+	      "    --file-list=FILE    -f FILE        Scan the files listed in FILE, one per line\n"
+	      "    --config-file=FILE  -c FILE        Read clamd's configuration from FILE\n"
+	      "                                       (default " CLAMD_CONF_DEFAULT ")\n"
+	      "    --ping=A[:I]        -p A[:I]       Ping clamd up to A times, I seconds apart (default 1),\n"
+	      "                                       until it answers; exit 0 if it does, 21 if not\n"
+	      "    --wait              -w             Wait for clamd to answer before scanning (30 tries a\n"
+	      "                                       second apart, or as --ping says)\n"
+	      "    --multiscan         -m             Scan in parallel inside the daemon\n"
+	      "    --allmatch          -z             Continue scanning a file after a match (path mode)\n"
+	      "    --remove                           Remove infected files. Be careful!\n"
+	      "    --move=DIRECTORY                   Move infected files into DIRECTORY\n"
+	      "    --copy=DIRECTORY                   Copy infected files into DIRECTORY\n"
+	      "    --no-summary                       Do not print the scan summary\n"
+	      "    --infected          -i             Only print infected files\n"
+	      "    --reload                           Ask clamd to reload its signature database\n"
+	      "    --fdpass                           Pass open file descriptors to clamd (Unix socket only)\n"
+	      "    --stream                           Send file contents to clamd (INSTREAM)\n"
+	      "    --timeout=SECONDS                  Give up on a daemon that makes no progress for\n"
+	      "                                       SECONDS (default 300, 0 = wait forever)\n"
+	      "    --recursive         -r             Accepted and ignored, as clamdscan does\n"
+	      "\n"
+	      "Exit status: 0 nothing found, 1 infection found, 2 error, 21 --ping got no answer.\n"
+	      "\n",
+	      out);
+}

@@ -1,0 +1,63 @@
+/* Command-line options: one table, one struct, a parser that never exits. */
+#ifndef NG_OPTIONS_H
+#define NG_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum ng_action { ACTION_NONE, ACTION_REMOVE, ACTION_MOVE, ACTION_COPY };
+
+/* What main() should do once options are parsed. */
+enum ng_command {
+	CMD_SCAN,
+	CMD_HELP,
+	CMD_VERSION,
+	CMD_PING,
+	CMD_RELOAD,
+};
+
+enum ng_opts_status {
+	OPTS_OK = 0,
+	OPTS_USAGE, /* bad usage: message in ng_options.error, exit 2 */
+};
+
+struct ng_options {
+	enum ng_command command;
+	bool verbose;
+	bool quiet;
+	bool to_stdout;     /* --stdout: messages go to stdout, not stderr */
+	bool infected_only; /* -i */
+	bool no_summary;
+	bool multiscan;
+	bool allmatch;
+	bool stream;
+	bool fdpass;
+	bool wait;
+	const char *config_file; /* -c; NULL means the configured default */
+	const char *log_file;
+	const char *file_list;
+	enum ng_action action;
+	const char *action_dir; /* --move / --copy */
+	unsigned ping_attempts;  /* --ping A[:I] */
+	unsigned ping_interval;  /* seconds */
+	bool ping_given;
+	unsigned timeout; /* --timeout seconds; 0 = wait forever */
+	int ignored[8];   /* clamscan options given, for the warning */
+	size_t n_ignored;
+	char **targets;   /* points into argv */
+	size_t n_targets;
+	char error[256];
+};
+
+/* Fills *o from argv; returns OPTS_OK or OPTS_USAGE with o->error set.
+ * o->targets points into argv: no memory is allocated. */
+enum ng_opts_status options_parse(int argc, char **argv, struct ng_options *o);
+
+/* The name of an ignored clamscan option recorded in ng_options.ignored. */
+const char *options_ignored_name(int c);
+
+/* Writes the --help text to out. */
+void options_help(FILE *out);
+
+#endif

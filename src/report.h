@@ -1,0 +1,65 @@
+/* Everything the user sees: result lines, messages, the log file, the
+ * summary. No other module prints. */
+#ifndef NG_REPORT_H
+#define NG_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/time.h>
+
+#include "options.h"
+
+/* What happened to the files of a scan; the summary is printed from it. */
+struct tally {
+	unsigned long submitted;  /* requests sent: each ends as one of the next three */
+	unsigned long clean;
+	unsigned long infected;
+	unsigned long failed;
+	unsigned long infected_files; /* "Infected files:" (path mode counts daemon lines) */
+	unsigned long errors;         /* "Total errors:" */
+	unsigned long not_moved;
+	unsigned long not_removed;
+};
+
+struct report {
+	bool quiet;
+	bool infected_only;
+	bool verbose;
+	bool to_stdout;
+	FILE *log; /* -l FILE, or NULL */
+	const char *log_path;
+};
+
+/* Sets up output from the options and opens the log file (appending, with
+ * clamdscan's separator line). Returns 0, or -1 with errno; the caller
+ * reports. */
+int report_open(struct report *r, const struct ng_options *o);
+
+void report_close(struct report *r);
+
+/* "path: Signature FOUND" */
+void report_found(struct report *r, const char *path, const char *signature);
+
+/* "path: OK", unless -i. */
+void report_ok(struct report *r, const char *path);
+
+/* A daemon's error result, "path: message ERROR" (path may be NULL). */
+void report_error_result(struct report *r, const char *path, const char *message);
+
+/* A plain informational line (stdout, unless --quiet; and the log). */
+void report_info(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Only with -v. */
+void report_verbose(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "ERROR: ..." on stderr (stdout with --stdout) and in the log. */
+void report_error(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "WARNING: ..." likewise. */
+void report_warning(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The SCAN SUMMARY block, clamdscan's format. */
+void report_summary(struct report *r, const struct tally *t, const struct timeval *start,
+		    const struct timeval *end);
+
+#endif

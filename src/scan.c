@@ -1,0 +1,201 @@
+/* The scan: choosing the daemon and transport, then each target in turn. */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "daemon.h"
+#include "scan.h"
+
+/* Longest line accepted in a -f file list. */
+#define FILE_LIST_MAX_LINE 65536
+
+bool target_covers(const struct target *t, const char *reply)
+{
+	size_t n = strlen(t->real);
+
+	if (strncmp(reply, t->real, n) != 0)
+		return false;
+	return reply[n] == '\0' || reply[n] == '/' || (n == 1 && t->real[0] == '/');
+}
+
+const char *target_display(const struct target *t, const char *reply, char *buf, size_t len)
+{
+	if (!t->is_link)
+		return reply;
+	snprintf(buf, len, "%s%s", t->shown, reply + strlen(t->real));
+	return buf;
+}
+
+/* clamdscan's absolute form of a command-line path: cwd + "/" + arg, with
+ * trailing slashes removed. Returns malloc'd memory (caller frees) or NULL. */
+static char *make_shown(const char *arg)
+{
+	char *out;
+	size_t len;
+
+	if (arg[0] == '/') {
+		out = strdup(arg);
+	} else {
+		char *cwd = getcwd(NULL, 0);
+
+		if (cwd == NULL)
+			return NULL;
+		len = strlen(cwd) + strlen(arg) + 2;
+		out = malloc(len);
+		if (out != NULL)
+			snprintf(out, len, "%s/%s", cwd, arg);
+		free(cwd);
+	}
+	if (out == NULL)
+		return NULL;
+	len = strlen(out);
+	while (len > 1 && out[len - 1] == '/')
+		out[--len] = '\0';
+	return out;
+}
+
+/* Resolves arg into t; reports and returns -1 when it cannot be scanned. */
+static int target_resolve(struct scan_ctx *ctx, const char *arg, struct target *t)
+{
+	struct stat lst, st;
+
+	memset(t, 0, sizeof(*t));
+	t->shown = make_shown(arg);
+	if (t->shown == NULL) {
+		report_error(ctx->rep, "%s: %s", arg, strerror(errno));
+		return -1;
+	}
+	if (lstat(t->shown, &lst) != 0 || stat(t->shown, &st) != 0 ||
+	    (t->real = realpath(t->shown, NULL)) == NULL) {
+		report_error(ctx->rep, "Can't access file %s", t->shown);
+		return -1;
+	}
+	t->is_link = S_ISLNK(lst.st_mode);
+	t->is_dir = S_ISDIR(st.st_mode);
+	return 0;
+}
+
+static void target_free(struct target *t)
+{
+	free(t->shown);
+	free(t->real);
+}
+
+/* Scans one command-line argument. */
+static void scan_arg(struct scan_ctx *ctx, const char *arg)
+{
+	struct target t;
+
+	if (target_resolve(ctx, arg, &t) != 0) {
+		ctx->tally.errors++;
+		target_free(&t);
+		return;
+	}
+	path_scan_target(ctx, &t);
+	target_free(&t);
+}
+
+/* Scans each line of the -f file; returns -1 if it cannot be read. */
+static int scan_file_list(struct scan_ctx *ctx, const char *list)
+{
+	FILE *f = fopen(list, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (f == NULL) {
+		report_error(ctx->rep, "Can't open file list %s: %s", list, strerror(errno));
+		return -1;
+	}
+	while ((n = getline(&line, &cap, f)) != -1) {
+		if (n > FILE_LIST_MAX_LINE) {
+			report_error(ctx->rep, "%s: line longer than %d bytes skipped", list,
+				     FILE_LIST_MAX_LINE);
+			ctx->tally.errors++;
+			continue;
+		}
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n == 0)
+			continue;
+		scan_arg(ctx, line);
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+/* Picks the first daemon that accepts a connection; the plan depends on it.
+ * When none does, the first is kept so each target reports the failure. */
+static void choose_daemon(struct scan_ctx *ctx)
+{
+	struct conn c;
+
+	ctx->ep = &ctx->endpoints->ep[0];
+	for (size_t i = 0; i < ctx->endpoints->n; i++) {
+		if (conn_open(&c, &ctx->endpoints->ep[i], ctx->opts->timeout) == 0) {
+			conn_close(&c);
+			ctx->ep = &ctx->endpoints->ep[i];
+			if (i > 0)
+				report_warning(ctx->rep, "clamd at %s did not answer; using %s",
+					       ctx->endpoints->ep[0].name, ctx->ep->name);
+			return;
+		}
+	}
+}
+
+int scan_run(struct scan_ctx *ctx)
+{
+	struct plan_input in;
+	struct timeval start, end;
+
+	gettimeofday(&start, NULL);
+	choose_daemon(ctx);
+	memset(&in, 0, sizeof(in));
+	in.unix_socket = ctx->ep->kind == ENDPOINT_UNIX;
+	in.daemon_local = ctx->ep->local;
+	in.stream = ctx->opts->stream;
+	in.fdpass = ctx->opts->fdpass;
+	in.multiscan = ctx->opts->multiscan;
+	in.allmatch = ctx->opts->allmatch;
+	in.action = ctx->opts->action != ACTION_NONE;
+	ctx->plan = plan_choose(&in);
+	if (ctx->plan.note != NULL)
+		report_warning(ctx->rep, "%s", ctx->plan.note);
+
+	if (ctx->opts->file_list != NULL) {
+		if (ctx->opts->n_targets > 0)
+			report_warning(ctx->rep,
+				       "Only scanning files from --file-list (files passed at cmdline are ignored)");
+		if (scan_file_list(ctx, ctx->opts->file_list) != 0)
+			ctx->tally.errors++;
+	} else if (ctx->opts->n_targets == 0) {
+		/* as clamdscan: no target means the current directory, shown absolute */
+		char *cwd = getcwd(NULL, 0);
+
+		if (cwd == NULL) {
+			report_error(ctx->rep, "Can't get the current directory: %s", strerror(errno));
+			ctx->tally.errors++;
+		} else {
+			scan_arg(ctx, cwd);
+			free(cwd);
+		}
+	} else {
+		for (size_t i = 0; i < ctx->opts->n_targets; i++)
+			scan_arg(ctx, ctx->opts->targets[i]);
+	}
+
+	gettimeofday(&end, NULL);
+	if (!ctx->opts->no_summary)
+		report_summary(ctx->rep, &ctx->tally, &start, &end);
+	if (ctx->tally.infected_files > 0)
+		return 1;
+	return ctx->tally.errors > 0 ? 2 : 0;
+}

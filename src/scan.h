@@ -1,0 +1,45 @@
+/* A scan: the context every driver works in, and the target loop. */
+#ifndef NG_SCAN_H
+#define NG_SCAN_H
+
+#include <stdbool.h>
+
+#include "conf.h"
+#include "endpoint.h"
+#include "options.h"
+#include "plan.h"
+#include "report.h"
+
+struct scan_ctx {
+	const struct ng_options *opts;
+	const struct ng_conf *conf;
+	const struct endpoint_list *endpoints;
+	const struct endpoint *ep; /* the daemon chosen for this scan */
+	struct report *rep;
+	struct plan plan;
+	struct tally tally;
+};
+
+/* A target as the user named it and as the daemon will be asked about it. */
+struct target {
+	char *shown;  /* absolute, as clamdscan prints it (cwd + "/" + arg) */
+	char *real;   /* canonical path, what path commands send */
+	bool is_link; /* the argument itself is a symlink: replies are shown under it */
+	bool is_dir;
+};
+
+/* Scans every target of the command line (or -f list, or the current
+ * directory) and returns the exit status: 0 clean, 1 found, 2 error. */
+int scan_run(struct scan_ctx *ctx);
+
+/* Path mode: the daemon opens and walks target->real itself. */
+void path_scan_target(struct scan_ctx *ctx, const struct target *t);
+
+/* The path to print for a reply naming `reply`, a path at or under t->real:
+ * re-rooted under t->shown when the user named a symlink. Writes into buf. */
+const char *target_display(const struct target *t, const char *reply, char *buf, size_t len);
+
+/* True when reply names t->real or something below it. */
+bool target_covers(const struct target *t, const char *reply);
+
+#endif

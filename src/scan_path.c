@@ -1,0 +1,209 @@
+/* Path mode: one CONTSCAN / MULTISCAN / ALLMATCHSCAN per target; the daemon
+ * opens the files. A target is called clean only on its own "path: OK". */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "daemon.h"
+#include "reply.h"
+#include "scan.h"
+
+/* What one target's replies amounted to. */
+struct path_outcome {
+	bool any_record;
+	bool found;
+	bool error;
+	bool ok_for_target;
+	char last_found[REPLY_MAX_RECORD / 4]; /* -z: count a file once however many matches */
+};
+
+/* Asks the daemon, on a new connection, whether it is still alive: a long
+ * directory scan sends nothing until it ends, so silence alone is no fault. */
+static bool daemon_still_working(const struct scan_ctx *ctx)
+{
+	char reply[64], err[256];
+
+	return daemon_command(ctx->ep, ctx->opts->timeout, "PING", reply, sizeof(reply), err,
+			      sizeof(err)) == 0 &&
+	       strcmp(reply, "PONG") == 0;
+}
+
+/* Handles one reply record; returns -1 when it is a protocol violation. */
+static int on_record(struct scan_ctx *ctx, const struct target *t, const char *cmd, char *rec,
+		     struct path_outcome *out)
+{
+	struct reply r;
+	char shown[8192];
+
+	out->any_record = true;
+	reply_parse(rec, false, t->real, &r);
+	if (r.status == REPLY_OTHER || (r.path != NULL && !target_covers(t, r.path))) {
+		report_error(ctx->rep, "clamd at %s: unexpected reply to %s %s: \"%s%s%s\"", ctx->ep->name,
+			     cmd, t->shown, r.path ? r.path : "", r.path ? ": " : "", r.detail);
+		ctx->tally.errors++;
+		out->error = true;
+		return -1;
+	}
+	switch (r.status) {
+	case REPLY_FOUND:
+		report_found(ctx->rep, target_display(t, r.path, shown, sizeof(shown)), r.detail);
+		if (!out->found || strcmp(out->last_found, r.path) != 0)
+			ctx->tally.infected_files++;
+		snprintf(out->last_found, sizeof(out->last_found), "%s", r.path);
+		out->found = true;
+		break;
+	case REPLY_ERROR:
+		report_error_result(ctx->rep,
+				    r.path ? target_display(t, r.path, shown, sizeof(shown)) : NULL,
+				    r.detail);
+		ctx->tally.errors++;
+		out->error = true;
+		break;
+	case REPLY_OK:
+		if (strcmp(r.path, t->real) == 0)
+			out->ok_for_target = true;
+		break;
+	case REPLY_OTHER:
+		break;
+	}
+	return 0;
+}
+
+/* Reads replies until the daemon closes; reports a fault in one line. */
+static void read_replies(struct scan_ctx *ctx, struct conn *c, const struct target *t,
+			 const char *cmd, struct path_outcome *out)
+{
+	struct reply_splitter sp;
+	char *rec, *dst, doing[64];
+	size_t len;
+	int got;
+
+	if (splitter_init(&sp, '\0', REPLY_MAX_RECORD) != 0) {
+		report_error(ctx->rep, "%s: out of memory", t->shown);
+		ctx->tally.errors++;
+		out->error = true;
+		return;
+	}
+	snprintf(doing, sizeof(doing), "while scanning %s", t->shown);
+	for (;;) {
+		ssize_t n;
+		size_t room;
+
+		while ((got = splitter_next(&sp, &rec, &len)) == 1)
+			if (on_record(ctx, t, cmd, rec, out) != 0)
+				goto out;
+		if (got < 0) {
+			report_error(ctx->rep, "clamd at %s: sent a reply line longer than %d bytes %s",
+				     ctx->ep->name, REPLY_MAX_RECORD, doing);
+			ctx->tally.errors++;
+			out->error = true;
+			goto out;
+		}
+		room = splitter_space(&sp, &dst);
+		n = conn_recv(c, dst, room);
+		if (n > 0) {
+			splitter_commit(&sp, (size_t)n);
+			continue;
+		}
+		if (n == 0 && splitter_pending(&sp) == 0)
+			goto out; /* the normal end of a path command */
+		if (n < 0 && errno == ETIMEDOUT && daemon_still_working(ctx))
+			continue;
+		{
+			char msg[512];
+
+			if (n == 0)
+				snprintf(msg, sizeof(msg),
+					 "clamd at %s: closed the connection in the middle of a reply %s",
+					 ctx->ep->name, doing);
+			else
+				daemon_describe_failure(c, errno, doing, msg, sizeof(msg));
+			report_error(ctx->rep, "%s", msg);
+		}
+		ctx->tally.errors++;
+		out->error = true;
+		goto out;
+	}
+out:
+	splitter_free(&sp);
+}
+
+void path_scan_target(struct scan_ctx *ctx, const struct target *t)
+{
+	const char *cmd = plan_path_command_name(ctx->plan.path_cmd);
+	struct path_outcome *out;
+	struct conn c;
+	char *frame = NULL;
+	size_t flen;
+
+	ctx->tally.submitted++;
+	out = calloc(1, sizeof(*out));
+	if (out == NULL) {
+		report_error(ctx->rep, "%s: out of memory", t->shown);
+		ctx->tally.errors++;
+		ctx->tally.failed++;
+		return;
+	}
+	if (conn_open(&c, ctx->ep, ctx->opts->timeout) != 0) {
+		if (errno == ETIMEDOUT)
+			report_error(ctx->rep, "Could not connect to clamd on %s%s: timed out after %u s",
+				     ctx->ep->kind == ENDPOINT_UNIX ? "LocalSocket " : "", ctx->ep->name,
+				     ctx->opts->timeout);
+		else
+			report_error(ctx->rep, "Could not connect to clamd on %s%s: %s",
+				     ctx->ep->kind == ENDPOINT_UNIX ? "LocalSocket " : "", ctx->ep->name,
+				     strerror(errno));
+		ctx->tally.errors++;
+		ctx->tally.failed++;
+		free(out);
+		return;
+	}
+	flen = strlen(cmd) + strlen(t->real) + 3;
+	frame = malloc(flen);
+	if (frame == NULL) {
+		report_error(ctx->rep, "%s: out of memory", t->shown);
+		out->error = true;
+		ctx->tally.errors++;
+		goto done;
+	}
+	snprintf(frame, flen, "z%s %s", cmd, t->real);
+	if (conn_send_all(&c, frame, flen) != 0) {
+		char msg[512], doing[64];
+
+		snprintf(doing, sizeof(doing), "while sending %s", cmd);
+		daemon_describe_failure(&c, errno, doing, msg, sizeof(msg));
+		report_error(ctx->rep, "%s", msg);
+		out->error = true;
+		ctx->tally.errors++;
+		goto done;
+	}
+	read_replies(ctx, &c, t, cmd, out);
+	if (!out->any_record && !out->error) {
+		report_error(ctx->rep, "clamd at %s: closed the connection without a reply to %s %s",
+			     ctx->ep->name, cmd, t->shown);
+		out->error = true;
+		ctx->tally.errors++;
+	}
+done:
+	conn_close(&c);
+	if (out->found) {
+		ctx->tally.infected++;
+	} else if (out->error) {
+		ctx->tally.failed++;
+	} else if (out->ok_for_target) {
+		ctx->tally.clean++;
+		report_ok(ctx->rep, t->shown);
+	} else {
+		/* replies came, none of them a verdict on this target */
+		report_error(ctx->rep, "clamd at %s: no result for %s in its reply to %s", ctx->ep->name,
+			     t->shown, cmd);
+		ctx->tally.errors++;
+		ctx->tally.failed++;
+	}
+	free(frame);
+	free(out);
+}
