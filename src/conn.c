@@ -87,7 +87,7 @@ int conn_send_all(struct conn *c, const void *buf, size_t len)
 	return 0;
 }
 
-int conn_send_fd(struct conn *c, const void *buf, size_t len, int fd)
+ssize_t conn_try_send(struct conn *c, const void *buf, size_t len, int fd)
 {
 	union {
 		char space[CMSG_SPACE(sizeof(int))];
@@ -96,35 +96,20 @@ int conn_send_fd(struct conn *c, const void *buf, size_t len, int fd)
 	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
 	struct msghdr msg = { 0 };
 	struct cmsghdr *cmsg;
-	ssize_t n;
 
-	memset(&ctl, 0, sizeof(ctl));
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
-	msg.msg_control = ctl.space;
-	msg.msg_controllen = sizeof(ctl.space);
-	cmsg = CMSG_FIRSTHDR(&msg);
-	cmsg->cmsg_level = SOL_SOCKET;
-	cmsg->cmsg_type = SCM_RIGHTS;
-	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-	for (;;) {
-		n = sendmsg(c->fd, &msg, MSG_NOSIGNAL);
-		if (n >= 0)
-			break;
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			if (conn_wait(c, POLLOUT) != 0)
-				return -1;
-			continue;
-		}
-		return -1;
+	if (fd >= 0) {
+		memset(&ctl, 0, sizeof(ctl));
+		msg.msg_control = ctl.space;
+		msg.msg_controllen = sizeof(ctl.space);
+		cmsg = CMSG_FIRSTHDR(&msg);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
 	}
-	/* the descriptor went with the first byte; the rest is plain data */
-	if ((size_t)n < len)
-		return conn_send_all(c, (const char *)buf + n, len - (size_t)n);
-	return 0;
+	return sendmsg(c->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
 ssize_t conn_recv(struct conn *c, void *buf, size_t cap)

@@ -25,9 +25,10 @@ int conn_wait(const struct conn *c, short events);
  * ETIMEDOUT, ...). */
 int conn_send_all(struct conn *c, const void *buf, size_t len);
 
-/* Sends buf and passes fd in SCM_RIGHTS ancillary data (len >= 1).
- * Returns 0 or -1 with errno. */
-int conn_send_fd(struct conn *c, const void *buf, size_t len, int fd);
+/* One send attempt that never waits: returns the bytes sent or -1 with
+ * errno (EAGAIN when the socket is full). With fd >= 0, fd travels with the
+ * first byte in SCM_RIGHTS ancillary data (len must be >= 1). */
+ssize_t conn_try_send(struct conn *c, const void *buf, size_t len, int fd);
 
 /* Receives up to cap bytes. Returns the count, 0 at end of stream, or -1
  * with errno (ETIMEDOUT after timeout seconds with nothing). */

@@ -99,3 +99,11 @@ int daemon_command(const struct endpoint *ep, unsigned timeout, const char *cmd,
 	conn_close(&c);
 	return rc;
 }
+
+bool daemon_alive(const struct endpoint *ep, unsigned timeout)
+{
+	char reply[64], err[256];
+
+	return daemon_command(ep, timeout, "PING", reply, sizeof(reply), err, sizeof(err)) == 0 &&
+	       strcmp(reply, "PONG") == 0;
+}

@@ -3,6 +3,7 @@
 #ifndef NG_DAEMON_H
 #define NG_DAEMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "conn.h"
@@ -28,5 +29,9 @@ int daemon_exchange(struct conn *c, const char *cmd, char *reply, size_t replyle
 /* Connects to ep, exchanges one command, closes. Same returns. */
 int daemon_command(const struct endpoint *ep, unsigned timeout, const char *cmd, char *reply,
 		   size_t replylen, char *err, size_t errlen);
+
+/* True when ep answers PING with PONG within timeout: tells a daemon that is
+ * busy with a long scan from one that is gone. */
+bool daemon_alive(const struct endpoint *ep, unsigned timeout);
 
 #endif

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,15 @@
 
 #include "conn.h"
 #include "daemon.h"
+#include "engine.h"
 #include "scan.h"
+#include "walk.h"
+
+/* How standard input is named in result lines, whatever the transport. */
+#define STDIN_LABEL "stdin"
+
+/* Requests in flight with -m until --max-inflight exists. */
+#define DEFAULT_PARALLEL_WINDOW 16
 
 /* Longest line accepted in a -f file list. */
 #define FILE_LIST_MAX_LINE 65536
@@ -79,6 +88,7 @@ static int target_resolve(struct scan_ctx *ctx, const char *arg, struct target *
 	}
 	t->is_link = S_ISLNK(lst.st_mode);
 	t->is_dir = S_ISDIR(st.st_mode);
+	t->is_regular = S_ISREG(st.st_mode);
 	return 0;
 }
 
@@ -86,6 +96,36 @@ static void target_free(struct target *t)
 {
 	free(t->shown);
 	free(t->real);
+}
+
+/* True when nothing went wrong and nothing was found since `before`. */
+static bool all_clean_since(const struct tally *before, const struct tally *now)
+{
+	return now->infected_files == before->infected_files && now->errors == before->errors &&
+	       now->failed == before->failed;
+}
+
+/* Per-file mode: we walk and open, the daemon gets contents or descriptors.
+ * As clamdscan, one "target: OK" when every file of it was answered OK. */
+static void perfile_scan_target(struct scan_ctx *ctx, const struct target *t)
+{
+	struct tally before = ctx->tally;
+	struct scan_file *f;
+
+	if (t->is_dir) {
+		struct walk *w = walk_open(ctx, t);
+
+		if (w == NULL)
+			return;
+		while ((f = walk_next(w)) != NULL)
+			engine_submit(ctx->engine, f);
+		walk_close(w);
+	} else if ((f = walk_open_file(ctx, t->real, t->shown, false)) != NULL) {
+		engine_submit(ctx->engine, f);
+	}
+	engine_drain(ctx->engine);
+	if (all_clean_since(&before, &ctx->tally))
+		report_ok(ctx->rep, t->shown);
 }
 
 /* Scans one command-line argument. */
@@ -98,8 +138,55 @@ static void scan_arg(struct scan_ctx *ctx, const char *arg)
 		target_free(&t);
 		return;
 	}
-	path_scan_target(ctx, &t);
+	if (!ctx->plan.client_walk) {
+		path_scan_target(ctx, &t);
+	} else if (!t.is_dir && !t.is_regular) {
+		/* a FIFO could block forever and a device never end */
+		report_warning(ctx->rep, "%s: Not supported file type", t.shown);
+		ctx->tally.errors++;
+	} else {
+		perfile_scan_target(ctx, &t);
+	}
 	target_free(&t);
+}
+
+/* Standard input, "-": its descriptor on a local Unix socket when it is a
+ * regular file, its contents otherwise. Always labelled "stdin". */
+static void scan_stdin(struct scan_ctx *ctx)
+{
+	bool fildes = ctx->ep->kind == ENDPOINT_UNIX && !ctx->opts->stream;
+	struct stat st;
+	struct scan_file *f;
+	struct engine *e;
+	struct tally before = ctx->tally;
+
+	if (fstat(STDIN_FILENO, &st) != 0) {
+		report_error(ctx->rep, "Can't access standard input: %s", strerror(errno));
+		ctx->tally.errors++;
+		return;
+	}
+	fildes = fildes && S_ISREG(st.st_mode);
+	f = calloc(1, sizeof(*f));
+	if (f == NULL || (f->shown = strdup(STDIN_LABEL)) == NULL ||
+	    (f->fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) < 0) {
+		report_error(ctx->rep, "Can't read standard input: %s", strerror(errno));
+		ctx->tally.errors++;
+		if (f != NULL)
+			free(f->shown);
+		free(f);
+		return;
+	}
+	f->size = S_ISREG(st.st_mode) ? st.st_size : 0;
+	e = engine_new(ctx, fildes ? TRANSPORT_FILDES : TRANSPORT_INSTREAM, 1);
+	if (e == NULL) {
+		scan_file_free(f);
+		ctx->tally.errors++;
+		return;
+	}
+	engine_submit(e, f);
+	engine_finish(e);
+	if (all_clean_since(&before, &ctx->tally))
+		report_ok(ctx->rep, STDIN_LABEL);
 }
 
 /* Scans each line of the -f file; returns -1 if it cannot be read. */
@@ -169,6 +256,12 @@ int scan_run(struct scan_ctx *ctx)
 	ctx->plan = plan_choose(&in);
 	if (ctx->plan.note != NULL)
 		report_warning(ctx->rep, "%s", ctx->plan.note);
+	if (ctx->plan.client_walk) {
+		ctx->engine = engine_new(ctx, ctx->plan.transport,
+					 ctx->plan.parallel ? DEFAULT_PARALLEL_WINDOW : 1);
+		if (ctx->engine == NULL)
+			return 2;
+	}
 
 	if (ctx->opts->file_list != NULL) {
 		if (ctx->opts->n_targets > 0)
@@ -176,6 +269,8 @@ int scan_run(struct scan_ctx *ctx)
 				       "Only scanning files from --file-list (files passed at cmdline are ignored)");
 		if (scan_file_list(ctx, ctx->opts->file_list) != 0)
 			ctx->tally.errors++;
+	} else if (ctx->opts->n_targets == 1 && strcmp(ctx->opts->targets[0], "-") == 0) {
+		scan_stdin(ctx);
 	} else if (ctx->opts->n_targets == 0) {
 		/* as clamdscan: no target means the current directory, shown absolute */
 		char *cwd = getcwd(NULL, 0);
@@ -188,9 +283,18 @@ int scan_run(struct scan_ctx *ctx)
 			free(cwd);
 		}
 	} else {
-		for (size_t i = 0; i < ctx->opts->n_targets; i++)
+		for (size_t i = 0; i < ctx->opts->n_targets; i++) {
+			if (strcmp(ctx->opts->targets[i], "-") == 0) {
+				report_error(ctx->rep,
+					     "Scanning from standard input requires \"-\" to be the only file argument");
+				ctx->tally.errors++;
+				continue;
+			}
 			scan_arg(ctx, ctx->opts->targets[i]);
+		}
 	}
+	engine_finish(ctx->engine);
+	ctx->engine = NULL;
 
 	gettimeofday(&end, NULL);
 	if (!ctx->opts->no_summary)

@@ -10,6 +10,8 @@
 #include "plan.h"
 #include "report.h"
 
+struct engine;
+
 struct scan_ctx {
 	const struct ng_options *opts;
 	const struct ng_conf *conf;
@@ -18,6 +20,7 @@ struct scan_ctx {
 	struct report *rep;
 	struct plan plan;
 	struct tally tally;
+	struct engine *engine; /* per-file requests, when the plan walks */
 };
 
 /* A target as the user named it and as the daemon will be asked about it. */
@@ -26,6 +29,7 @@ struct target {
 	char *real;   /* canonical path, what path commands send */
 	bool is_link; /* the argument itself is a symlink: replies are shown under it */
 	bool is_dir;
+	bool is_regular;
 };
 
 /* Scans every target of the command line (or -f list, or the current

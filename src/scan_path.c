@@ -21,17 +21,6 @@ struct path_outcome {
 	char last_found[REPLY_MAX_RECORD / 4]; /* -z: count a file once however many matches */
 };
 
-/* Asks the daemon, on a new connection, whether it is still alive: a long
- * directory scan sends nothing until it ends, so silence alone is no fault. */
-static bool daemon_still_working(const struct scan_ctx *ctx)
-{
-	char reply[64], err[256];
-
-	return daemon_command(ctx->ep, ctx->opts->timeout, "PING", reply, sizeof(reply), err,
-			      sizeof(err)) == 0 &&
-	       strcmp(reply, "PONG") == 0;
-}
-
 /* Handles one reply record; returns -1 when it is a protocol violation. */
 static int on_record(struct scan_ctx *ctx, const struct target *t, const char *cmd, char *rec,
 		     struct path_outcome *out)
@@ -111,7 +100,8 @@ static void read_replies(struct scan_ctx *ctx, struct conn *c, const struct targ
 		}
 		if (n == 0 && splitter_pending(&sp) == 0)
 			goto out; /* the normal end of a path command */
-		if (n < 0 && errno == ETIMEDOUT && daemon_still_working(ctx))
+		/* a long directory scan sends nothing until it ends: silence alone is no fault */
+		if (n < 0 && errno == ETIMEDOUT && daemon_alive(ctx->ep, ctx->opts->timeout))
 			continue;
 		{
 			char msg[512];

@@ -1,0 +1,197 @@
+/* Client-side walk with fts(3). fts changes into each directory it reads,
+ * checking that it arrived where it meant to, so files are opened by their
+ * name in the current directory and never through a swapped-in symlink. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fts.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "walk.h"
+
+struct walk {
+	struct scan_ctx *ctx;
+	const struct target *t;
+	FTS *fts;
+};
+
+/* fts_number marks an entry we asked fts to follow (a permitted symlink). */
+#define WALK_FOLLOWED 1
+
+void scan_file_free(struct scan_file *f)
+{
+	if (f == NULL)
+		return;
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->shown);
+	free(f);
+}
+
+/* Counts and prints a file that could not be sent. */
+static void file_error(struct scan_ctx *ctx, const char *shown, const char *what, int err)
+{
+	report_error_result(ctx->rep, shown, what);
+	if (err != 0)
+		report_verbose(ctx->rep, "%s: %s", shown, strerror(err));
+	ctx->tally.errors++;
+}
+
+/* Opens accpath (relative to the current directory or absolute) and checks
+ * it is the regular file st describes. Returns the file or NULL. */
+static struct scan_file *open_checked(struct scan_ctx *ctx, const char *accpath, const char *shown,
+				      const struct stat *expect, bool nofollow)
+{
+	struct scan_file *f;
+	struct stat st;
+	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0);
+	int fd = open(accpath, flags);
+
+	if (fd < 0) {
+		file_error(ctx, shown, "Failed to open file.", errno);
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (expect != NULL && (st.st_dev != expect->st_dev || st.st_ino != expect->st_ino))) {
+		/* swapped between the walk's look and our open: not what we meant to scan */
+		file_error(ctx, shown, "Changed while being scanned: not scanned.", 0);
+		close(fd);
+		return NULL;
+	}
+	/* O_NONBLOCK only guarded the open against a FIFO swapped in */
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	f = calloc(1, sizeof(*f));
+	if (f == NULL || (f->shown = strdup(shown)) == NULL) {
+		free(f);
+		close(fd);
+		file_error(ctx, shown, "Out of memory.", ENOMEM);
+		return NULL;
+	}
+	f->fd = fd;
+	f->size = st.st_size;
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	return f;
+}
+
+struct scan_file *walk_open_file(struct scan_ctx *ctx, const char *path, const char *shown,
+				 bool nofollow)
+{
+	return open_checked(ctx, path, shown, NULL, nofollow);
+}
+
+/* Siblings as clamd and clamdscan walk them: files before directories,
+ * each in inode order (which also keeps the disk heads moving one way). */
+static int walk_order(const FTSENT **a, const FTSENT **b)
+{
+	bool da = (*a)->fts_info == FTS_D, db = (*b)->fts_info == FTS_D;
+	ino_t ia = (*a)->fts_info == FTS_NS ? 0 : (*a)->fts_statp->st_ino;
+	ino_t ib = (*b)->fts_info == FTS_NS ? 0 : (*b)->fts_statp->st_ino;
+
+	if (da != db)
+		return da ? 1 : -1;
+	return ia < ib ? -1 : ia > ib;
+}
+
+struct walk *walk_open(struct scan_ctx *ctx, const struct target *t)
+{
+	struct walk *w = calloc(1, sizeof(*w));
+	char *roots[2] = { t->real, NULL };
+
+	if (w == NULL) {
+		report_error(ctx->rep, "%s: out of memory", t->shown);
+		ctx->tally.errors++;
+		return NULL;
+	}
+	w->ctx = ctx;
+	w->t = t;
+	w->fts = fts_open(roots, FTS_PHYSICAL | FTS_COMFOLLOW, walk_order);
+	if (w->fts == NULL) {
+		report_error(ctx->rep, "Can't access file %s: %s", t->shown, strerror(errno));
+		ctx->tally.errors++;
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+/* Decides what to do with a symlink met inside the tree: follow it when
+ * clamd.conf allows that kind, otherwise pass over it as clamd does. */
+static void on_symlink(struct walk *w, FTSENT *e)
+{
+	struct stat st;
+	const struct ng_conf *c = w->ctx->conf;
+
+	if (stat(e->fts_accpath, &st) != 0)
+		return;
+	if ((S_ISDIR(st.st_mode) && c->follow_dir_symlinks) ||
+	    (S_ISREG(st.st_mode) && c->follow_file_symlinks)) {
+		e->fts_number = WALK_FOLLOWED;
+		fts_set(w->fts, e, FTS_FOLLOW);
+	}
+}
+
+struct scan_file *walk_next(struct walk *w)
+{
+	struct scan_ctx *ctx = w->ctx;
+	FTSENT *e;
+	char shown[8192];
+
+	/* fts_read signals the end with NULL and an unchanged errno */
+	while ((errno = 0, e = fts_read(w->fts)) != NULL) {
+		const char *path = target_display(w->t, e->fts_path, shown, sizeof(shown));
+
+		if (e->fts_level > 0 && e->fts_info != FTS_DP && conf_excluded(ctx->conf, e->fts_path)) {
+			report_verbose(ctx->rep, "%s: Excluded", path);
+			if (e->fts_info == FTS_D)
+				fts_set(w->fts, e, FTS_SKIP);
+			continue;
+		}
+		switch (e->fts_info) {
+		case FTS_D:
+			if (e->fts_level > (short)(ctx->conf->max_dir_recursion > 30000
+							   ? 30000
+							   : ctx->conf->max_dir_recursion))
+				fts_set(w->fts, e, FTS_SKIP);
+			break;
+		case FTS_DC:
+			report_verbose(ctx->rep, "%s: directory cycle, not entered again", path);
+			break;
+		case FTS_DNR:
+		case FTS_ERR:
+		case FTS_NS:
+			file_error(ctx, path, "Can't access file.", e->fts_errno);
+			break;
+		case FTS_SL:
+			on_symlink(w, e);
+			break;
+		case FTS_DEFAULT:
+			/* FIFOs, sockets, devices: opening one could block or never end */
+			report_warning(ctx->rep, "%s: Not supported file type", path);
+			ctx->tally.errors++;
+			break;
+		case FTS_F:
+			return open_checked(ctx, e->fts_accpath, path, e->fts_statp,
+					    e->fts_number != WALK_FOLLOWED && e->fts_level > 0);
+		default:
+			break; /* FTS_DP, FTS_SLNONE, FTS_DOT */
+		}
+	}
+	if (errno != 0) {
+		report_error(ctx->rep, "%s: walk failed: %s", w->t->shown, strerror(errno));
+		ctx->tally.errors++;
+	}
+	return NULL;
+}
+
+void walk_close(struct walk *w)
+{
+	if (w == NULL)
+		return;
+	fts_close(w->fts);
+	free(w);
+}

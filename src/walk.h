@@ -1,0 +1,40 @@
+/* The client-side tree walk (fts): which files a per-file scan sends, each
+ * opened by us, with clamd.conf's exclusion, depth and symlink rules. */
+#ifndef NG_WALK_H
+#define NG_WALK_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "scan.h"
+
+/* One regular file, open and ready to be sent. */
+struct scan_file {
+	char *shown;  /* the path printed for it (owned) */
+	int fd;       /* O_RDONLY, owned; -1 once closed */
+	off_t size;
+	dev_t dev;
+	ino_t ino;
+};
+
+/* Frees f and closes its descriptor. */
+void scan_file_free(struct scan_file *f);
+
+struct walk;
+
+/* Starts a walk of t. Returns NULL (reported, counted) on failure. */
+struct walk *walk_open(struct scan_ctx *ctx, const struct target *t);
+
+/* The next file to send (caller owns it), or NULL when the walk is over.
+ * Files that cannot be sent are reported and counted here. */
+struct scan_file *walk_next(struct walk *w);
+
+void walk_close(struct walk *w);
+
+/* Opens the single file at path for sending (standard input aside): no
+ * symlink followed at the last component when nofollow. Returns the file
+ * or NULL after reporting why. */
+struct scan_file *walk_open_file(struct scan_ctx *ctx, const char *path, const char *shown,
+				 bool nofollow);
+
+#endif
