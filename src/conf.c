@@ -75,15 +75,18 @@ static int parse_size(const char *v, uint64_t *out)
 	n = strtoull(v, &end, 10);
 	if (errno != 0)
 		return -1;
-	if (*end == 'k' || *end == 'K') {
-		n *= 1024ULL;
+	unsigned long long mult = 1;
+
+	if (*end == 'k' || *end == 'K')
+		mult = 1024ULL;
+	else if (*end == 'm' || *end == 'M')
+		mult = 1024ULL * 1024ULL;
+	if (mult != 1)
 		end++;
-	} else if (*end == 'm' || *end == 'M') {
-		n *= 1024ULL * 1024ULL;
-		end++;
-	}
-	if (*end != '\0' || n > (4ULL << 30))
+	/* compare before multiplying, so a huge value cannot wrap around */
+	if (*end != '\0' || n > (4ULL << 30) / mult)
 		return -1;
+	n *= mult;
 	*out = n;
 	return 0;
 }

@@ -56,7 +56,8 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char short_options[] = "hVvc:l:f:p:wmzir";
+/* the leading ":" makes getopt tell a missing argument (':') from an unknown option */
+static const char short_options[] = ":hVvc:l:f:p:wmzir";
 
 /* Formats a usage error into o->error; returns OPTS_USAGE. */
 static enum ng_opts_status usage_error(struct ng_options *o, const char *fmt, ...)
@@ -128,22 +129,23 @@ enum ng_opts_status options_parse(int argc, char **argv, struct ng_options *o)
 	int c;
 	enum ng_opts_status st;
 
+	bool help = false, version = false, reload = false;
+
 	memset(o, 0, sizeof(*o));
 	o->command = CMD_SCAN;
 	o->timeout = 300;
 	o->ping_interval = 1;
 
 	opterr = 0; /* we word our own messages */
-	optind = 1;
+	optind = 0; /* 0, not 1: glibc then also forgets a half-read "-xyz" cluster */
 	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		st = OPTS_OK;
 		switch (c) {
 		case 'h':
-			o->command = CMD_HELP;
+			help = true;
 			break;
 		case 'V':
-			if (o->command == CMD_SCAN)
-				o->command = CMD_VERSION;
+			version = true;
 			break;
 		case 'v':
 			o->verbose = true;
@@ -185,7 +187,7 @@ enum ng_opts_status options_parse(int argc, char **argv, struct ng_options *o)
 			o->no_summary = true;
 			break;
 		case OPT_RELOAD:
-			o->command = CMD_RELOAD;
+			reload = true;
 			break;
 		case OPT_REMOVE:
 			st = set_action(o, ACTION_REMOVE, NULL, "remove");
@@ -217,17 +219,26 @@ enum ng_opts_status options_parse(int argc, char **argv, struct ng_options *o)
 			return usage_error(o, "option '%s' requires an argument", offending(argc, argv));
 		case '?':
 		default:
-			if (optopt != 0 && optopt < 256)
-				return usage_error(o, "invalid option -- '%c'", optopt);
-			return usage_error(o, "unrecognized option '%s'", offending(argc, argv));
+			if (strncmp(offending(argc, argv), "--", 2) == 0)
+				return usage_error(o, optopt != 0 ? "option '%s' doesn't allow an argument"
+								  : "unrecognized option '%s'",
+						   offending(argc, argv));
+			return usage_error(o, "invalid option -- '%c'", optopt);
 		}
 		if (st != OPTS_OK)
 			return st;
 	}
 	if (o->stream && o->fdpass)
 		return usage_error(o, "--stream and --fdpass cannot be used together: choose one transport");
-	if (o->ping_given && o->command == CMD_SCAN && !o->wait)
+	/* the same precedence whatever the order on the command line */
+	if (help)
+		o->command = CMD_HELP;
+	else if (version)
+		o->command = CMD_VERSION;
+	else if (o->ping_given && !o->wait)
 		o->command = CMD_PING;
+	else if (reload)
+		o->command = CMD_RELOAD;
 	o->targets = argv + optind;
 	o->n_targets = (size_t)(argc - optind);
 	return OPTS_OK;

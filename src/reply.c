@@ -38,7 +38,7 @@ size_t splitter_space(struct reply_splitter *s, char **dst)
 {
 	compact(s);
 	*dst = s->buf + s->len;
-	return s->max_record - s->len;
+	return s->max_record + 1 - s->len; /* a record and its terminator */
 }
 
 void splitter_commit(struct reply_splitter *s, size_t n)
@@ -68,7 +68,7 @@ int splitter_next(struct reply_splitter *s, char **rec, size_t *len)
 	end = memchr(begin, s->term, s->len - s->start);
 	if (end == NULL) {
 		/* a full buffer with no terminator can never become a record */
-		if (s->start == 0 && s->len == s->max_record) {
+		if (s->len - s->start > s->max_record) {
 			s->overlong = true;
 			return -1;
 		}
@@ -142,6 +142,8 @@ int reply_parse(char *rec, bool with_id, const char *hint, struct reply *r)
 	r->detail = line;
 
 	if (ends_with(line, len, ": OK")) {
+		if (len == 4)
+			return 0; /* ": OK" names no file: stays REPLY_OTHER */
 		line[len - 4] = '\0';
 		r->status = REPLY_OK;
 		r->path = line;
@@ -152,7 +154,7 @@ int reply_parse(char *rec, bool with_id, const char *hint, struct reply *r)
 		line[len - 6] = '\0';
 		/* signature names hold no ": ", so the last one ends the path */
 		sep = last_sep(line, len - 6);
-		if (sep == NULL || sep[2] == '\0') {
+		if (sep == NULL || sep == line || sep[2] == '\0') {
 			line[len - 6] = ' ';
 			return 0; /* not a result: stays REPLY_OTHER */
 		}

@@ -12,7 +12,7 @@
 
 /* Cuts a byte stream into records ending with term ('\0' or '\n'). */
 struct reply_splitter {
-	char *buf;       /* owned; max_record + 1 bytes */
+	char *buf;       /* owned; max_record + 1 bytes: a record and its terminator */
 	size_t max_record;
 	size_t start;    /* first byte not yet returned */
 	size_t len;      /* bytes held, from buf[0] */
@@ -24,8 +24,8 @@ struct reply_splitter {
 int splitter_init(struct reply_splitter *s, char term, size_t max_record);
 void splitter_free(struct reply_splitter *s);
 
-/* Free space to read into: sets *dst and returns its size (0 when the held
- * bytes are one unterminated record of max_record bytes: see overlong). */
+/* Free space to read into: sets *dst and returns its size (0 only when the
+ * held bytes are already an overlong record). */
 size_t splitter_space(struct reply_splitter *s, char **dst);
 
 /* Records that n bytes were written at the place splitter_space gave. */

@@ -1,0 +1,568 @@
+/* Unit tests for src/conf.c: the clamd.conf reader. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+
+#define MIB (1024ULL * 1024ULL)
+
+/* Parses text as "test.conf" into a fresh conf; returns conf_parse's result. */
+static int parse_text(struct ng_conf *c, const char *text, char *err, size_t errlen)
+{
+	conf_init(c);
+	err[0] = '\0';
+	return conf_parse(c, "test.conf", text, err, errlen);
+}
+
+/* Asserts that text fails to parse with an error naming "test.conf:LINE:" and needle. */
+static void assert_parse_error(const char *text, unsigned line, const char *needle)
+{
+	struct ng_conf c;
+	char err[512], where[64];
+
+	if (parse_text(&c, text, err, sizeof(err)) != -1)
+		fail_msg("'%s' was accepted; an error was expected", text);
+	snprintf(where, sizeof(where), "test.conf:%u: ", line);
+	if (strncmp(err, where, strlen(where)) != 0)
+		fail_msg("error '%s' does not start with '%s'", err, where);
+	if (strstr(err, needle) == NULL)
+		fail_msg("error '%s' does not mention '%s'", err, needle);
+	conf_free(&c);
+}
+
+/* Writes text to a new temporary file; returns its malloc'd path. */
+static char *temp_file(const char *text)
+{
+	char tmpl[] = "/tmp/test_conf.XXXXXX";
+	int fd = mkstemp(tmpl);
+	size_t n = strlen(text);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, n), (ssize_t)n);
+	assert_int_equal(close(fd), 0);
+	return strdup(tmpl);
+}
+
+/* conf_init gives clamd's defaults: 100M stream limit, recursion 15, no symlinks, nothing set. */
+static void defaults_match_clamd(void **state)
+{
+	struct ng_conf c;
+
+	(void)state;
+	memset(&c, 0x5a, sizeof(c));
+	conf_init(&c);
+	assert_int_equal(c.stream_max_length, 100 * MIB);
+	assert_int_equal(c.max_dir_recursion, 15);
+	assert_false(c.follow_dir_symlinks);
+	assert_false(c.follow_file_symlinks);
+	assert_null(c.local_socket);
+	assert_int_equal(c.tcp_port, 0);
+	assert_int_equal(c.n_tcp_addr, 0);
+	assert_int_equal(c.n_exclude, 0);
+	conf_free(&c);
+}
+
+/* An empty text and a text of only comments and blank lines keep the defaults. */
+static void comments_and_blank_lines_keep_defaults(void **state)
+{
+	struct ng_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_text(&c, "", err, sizeof(err)), 0);
+	assert_int_equal(c.stream_max_length, 100 * MIB);
+	conf_free(&c);
+
+	assert_int_equal(parse_text(&c,
+				    "# clamd.conf\n"
+				    "\n"
+				    "   \n"
+				    "\t# indented comment\n"
+				    "#LocalSocket relative\n"
+				    "#TCPSocket abc\n"
+				    "#Example\n",
+				    err, sizeof(err)), 0);
+	assert_null(c.local_socket);
+	assert_int_equal(c.tcp_port, 0);
+	assert_int_equal(c.stream_max_length, 100 * MIB);
+	assert_int_equal(c.max_dir_recursion, 15);
+	conf_free(&c);
+}
+
+/* Every key the client reads is stored. */
+static void every_key_is_read(void **state)
+{
+	struct ng_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_text(&c,
+				    "LocalSocket /run/clamav/clamd.ctl\n"
+				    "TCPSocket 3310\n"
+				    "TCPAddr 127.0.0.1\n"
+				    "StreamMaxLength 25M\n"
+				    "MaxDirectoryRecursion 20\n"
+				    "FollowDirectorySymlinks yes\n"
+				    "FollowFileSymlinks true\n"
+				    "ExcludePath ^/proc/\n",
+				    err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_string_equal(c.local_socket, "/run/clamav/clamd.ctl");
+	assert_int_equal(c.tcp_port, 3310);
+	assert_int_equal(c.n_tcp_addr, 1);
+	assert_string_equal(c.tcp_addr[0], "127.0.0.1");
+	assert_int_equal(c.stream_max_length, 25 * MIB);
+	assert_int_equal(c.max_dir_recursion, 20);
+	assert_true(c.follow_dir_symlinks);
+	assert_true(c.follow_file_symlinks);
+	assert_int_equal(c.n_exclude, 1);
+	assert_string_equal(c.exclude_src[0], "^/proc/");
+	conf_free(&c);
+}
+
+/* Repeated TCPAddr lines are all kept, in order. */
+static void tcpaddr_repeated_kept_in_order(void **state)
+{
+	struct ng_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_text(&c,
+				    "TCPAddr 127.0.0.1\n"
+				    "TCPSocket 3310\n"
+				    "TCPAddr ::1\n"
+				    "TCPAddr localhost\n",
+				    err, sizeof(err)), 0);
+	assert_int_equal(c.n_tcp_addr, 3);
+	assert_string_equal(c.tcp_addr[0], "127.0.0.1");
+	assert_string_equal(c.tcp_addr[1], "::1");
+	assert_string_equal(c.tcp_addr[2], "localhost");
+	conf_free(&c);
+}
+
+/* More TCPAddr lines than CONF_MAX_TCPADDR is an error naming the line. */
+static void tcpaddr_too_many_is_error(void **state)
+{
+	char text[2048] = "";
+
+	(void)state;
+	for (int i = 0; i <= CONF_MAX_TCPADDR; i++) {
+		char line[64];
+
+		snprintf(line, sizeof(line), "TCPAddr 10.0.0.%d\n", i + 1);
+		strcat(text, line);
+	}
+	assert_parse_error(text, CONF_MAX_TCPADDR + 1, "TCPAddr");
+}
+
+/* A later LocalSocket replaces an earlier one. */
+static void local_socket_last_wins(void **state)
+{
+	struct ng_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_text(&c, "LocalSocket /a.sock\nLocalSocket /b.sock\n", err, sizeof(err)), 0);
+	assert_string_equal(c.local_socket, "/b.sock");
+	conf_free(&c);
+	assert_null(c.local_socket);
+}
+
+/* StreamMaxLength takes K, M (either case) or plain bytes. */
+static void stream_max_length_units(void **state)
+{
+	static const struct {
+		const char *text;
+		uint64_t want;
+	} cases[] = {
+		{ "StreamMaxLength 25M\n", 25 * MIB },
+		{ "StreamMaxLength 25m\n", 25 * MIB },
+		{ "StreamMaxLength 512K\n", 512 * 1024 },
+		{ "StreamMaxLength 512k\n", 512 * 1024 },
+		{ "StreamMaxLength 1048576\n", 1048576 },
+		{ "StreamMaxLength 0\n", 0 },
+		{ "StreamMaxLength 4096M\n", 4096 * MIB },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ng_conf c;
+		char err[256];
+
+		assert_int_equal(parse_text(&c, cases[i].text, err, sizeof(err)), 0);
+		assert_int_equal(c.stream_max_length, cases[i].want);
+		conf_free(&c);
+	}
+}
+
+/* StreamMaxLength with an unknown suffix is an error naming file, line and key. */
+static void stream_max_length_bad_suffix_is_error(void **state)
+{
+	(void)state;
+	assert_parse_error("# limits\nStreamMaxLength 12Q\n", 2, "StreamMaxLength");
+	assert_parse_error("StreamMaxLength M\n", 1, "StreamMaxLength");
+	assert_parse_error("StreamMaxLength -1\n", 1, "StreamMaxLength");
+	assert_parse_error("StreamMaxLength 12MB\n", 1, "StreamMaxLength");
+}
+
+/* StreamMaxLength above 4G is refused, including values whose K/M product overflows 64 bits. */
+static void stream_max_length_too_large_is_error(void **state)
+{
+	(void)state;
+	assert_parse_error("StreamMaxLength 4097M\n", 1, "StreamMaxLength");
+	assert_parse_error("StreamMaxLength 4294967297\n", 1, "StreamMaxLength");
+	/* 2^44 M = 2^64 bytes: must not wrap around to 0 and be accepted */
+	assert_parse_error("StreamMaxLength 17592186044416M\n", 1, "StreamMaxLength");
+	/* 2^54 K + 1K wraps to 1024 */
+	assert_parse_error("StreamMaxLength 18014398509481985K\n", 1, "StreamMaxLength");
+}
+
+/* MaxDirectoryRecursion takes a whole number, 0 included. */
+static void max_dir_recursion_values(void **state)
+{
+	struct ng_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_text(&c, "MaxDirectoryRecursion 0\n", err, sizeof(err)), 0);
+	assert_int_equal(c.max_dir_recursion, 0);
+	conf_free(&c);
+	assert_int_equal(parse_text(&c, "MaxDirectoryRecursion 255\n", err, sizeof(err)), 0);
+	assert_int_equal(c.max_dir_recursion, 255);
+	conf_free(&c);
+	assert_parse_error("MaxDirectoryRecursion many\n", 1, "MaxDirectoryRecursion");
+	assert_parse_error("MaxDirectoryRecursion -3\n", 1, "MaxDirectoryRecursion");
+}
+
+/* The Follow*Symlinks keys take yes/no/true/false and set only their own flag. */
+static void follow_symlinks_booleans(void **state)
+{
+	static const struct {
+		const char *text;
+		bool dir, file;
+	} cases[] = {
+		{ "FollowDirectorySymlinks yes\n", true, false },
+		{ "FollowDirectorySymlinks true\n", true, false },
+		{ "FollowDirectorySymlinks no\n", false, false },
+		{ "FollowDirectorySymlinks false\n", false, false },
+		{ "FollowFileSymlinks yes\n", false, true },
+		{ "FollowFileSymlinks true\n", false, true },
+		{ "FollowFileSymlinks no\n", false, false },
+		{ "FollowFileSymlinks false\n", false, false },
+		{ "FollowFileSymlinks yes\nFollowFileSymlinks no\n", false, false },
+		{ "FollowDirectorySymlinks yes\nFollowFileSymlinks yes\n", true, true },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ng_conf c;
+		char err[256];
+
+		assert_int_equal(parse_text(&c, cases[i].text, err, sizeof(err)), 0);
+		assert_int_equal(c.follow_dir_symlinks, cases[i].dir);
+		assert_int_equal(c.follow_file_symlinks, cases[i].file);
+		conf_free(&c);
+	}
+}
+
+/* A boolean key with a value that is not yes/no is an error naming the key. */
+static void follow_symlinks_bad_value_is_error(void **state)
+{
+	(void)state;
+	assert_parse_error("FollowFileSymlinks maybe\n", 1, "FollowFileSymlinks");
+	assert_parse_error("\n\nFollowDirectorySymlinks 2\n", 3, "FollowDirectorySymlinks");
+}
+
+/* Keys the client does not use are ignored, even with odd or missing values. */
+static void unknown_keys_ignored(void **state)
+{
+	struct ng_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_text(&c,
+				    "LogFile /var/log/clamav/clamd.log\n"
+				    "Foreground\n"
+				    "MaxThreads lots\n"
+				    "TCPSocket 3310\n"
+				    "SomethingNew (\n",
+				    err, sizeof(err)), 0);
+	assert_int_equal(c.tcp_port, 3310);
+	assert_null(c.local_socket);
+	conf_free(&c);
+}
+
+/* A value in double quotes is read without the quotes (spaces kept). */
+static void quoted_value(void **state)
+{
+	struct ng_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_text(&c, "LocalSocket \"/tmp/my socket\"\n", err, sizeof(err)), 0);
+	assert_string_equal(c.local_socket, "/tmp/my socket");
+	conf_free(&c);
+}
+
+/* Tabs between key and value, trailing blanks and CRLF line ends are accepted. */
+static void whitespace_and_crlf(void **state)
+{
+	struct ng_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_text(&c,
+				    "  TCPSocket\t3311  \r\n"
+				    "LocalSocket /s.sock\r\n"
+				    "StreamMaxLength 1M\r\n",
+				    err, sizeof(err)), 0);
+	assert_int_equal(c.tcp_port, 3311);
+	assert_string_equal(c.local_socket, "/s.sock");
+	assert_int_equal(c.stream_max_length, MIB);
+	conf_free(&c);
+}
+
+/* A last line without a newline is still read. */
+static void last_line_without_newline(void **state)
+{
+	struct ng_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_text(&c, "TCPSocket 1\nTCPSocket 65535", err, sizeof(err)), 0);
+	assert_int_equal(c.tcp_port, 65535);
+	conf_free(&c);
+}
+
+/* TCPSocket that is not a number is an error naming file, line and key. */
+static void tcpsocket_not_a_number_is_error(void **state)
+{
+	(void)state;
+	assert_parse_error("TCPSocket abc\n", 1, "TCPSocket");
+	assert_parse_error("TCPSocket 33 10\n", 1, "TCPSocket");
+	assert_parse_error("TCPSocket -1\n", 1, "TCPSocket");
+}
+
+/* TCPSocket outside 1..65535 is an error naming file, line and key. */
+static void tcpsocket_out_of_range_is_error(void **state)
+{
+	(void)state;
+	assert_parse_error("# c\nTCPSocket 70000\n", 2, "TCPSocket");
+	assert_parse_error("TCPSocket 0\n", 1, "TCPSocket");
+	assert_parse_error("TCPSocket 65536\n", 1, "TCPSocket");
+	assert_parse_error("TCPSocket 99999999999999999999999\n", 1, "TCPSocket");
+}
+
+/* A relative LocalSocket is an error naming file, line and key. */
+static void local_socket_relative_is_error(void **state)
+{
+	(void)state;
+	assert_parse_error("LocalSocket relative/path\n", 1, "LocalSocket");
+}
+
+/* An invalid ExcludePath regular expression is an error naming file, line and key. */
+static void exclude_path_invalid_regex_is_error(void **state)
+{
+	(void)state;
+	assert_parse_error("ExcludePath ^/proc/\nExcludePath (\n", 2, "ExcludePath");
+}
+
+/* A key the client reads, given with no value, is an error naming the key. */
+static void read_key_without_value_is_error(void **state)
+{
+	static const char *const keys[] = {
+		"LocalSocket", "TCPSocket", "TCPAddr", "StreamMaxLength", "MaxDirectoryRecursion",
+		"FollowDirectorySymlinks", "FollowFileSymlinks", "ExcludePath",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char text[128];
+
+		snprintf(text, sizeof(text), "# one\n\n%s   \n", keys[i]);
+		assert_parse_error(text, 3, keys[i]);
+	}
+}
+
+/* The "Example" line of an unedited sample configuration is an error. */
+static void example_line_is_error(void **state)
+{
+	(void)state;
+	assert_parse_error("##\n## Example config file\n##\nExample\nLocalSocket /s\n", 4, "Example");
+}
+
+/* A line longer than the reader's buffer is an error, not a silent cut. */
+static void overlong_line_is_error(void **state)
+{
+	char *text = malloc(6000);
+
+	(void)state;
+	assert_non_null(text);
+	strcpy(text, "TCPSocket 3310\nLocalSocket /");
+	memset(text + strlen(text), 'a', 5000);
+	text[15 + 13 + 5000] = '\0';
+	assert_parse_error(text, 2, "line too long");
+	free(text);
+}
+
+/* conf_excluded matches paths against every ExcludePath (POSIX extended regex). */
+static void excluded_matches_patterns(void **state)
+{
+	struct ng_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_text(&c,
+				    "ExcludePath ^/proc/\n"
+				    "ExcludePath \\.(tmp|bak)$\n",
+				    err, sizeof(err)), 0);
+	assert_int_equal(c.n_exclude, 2);
+	assert_true(conf_excluded(&c, "/proc/1/maps"));
+	assert_false(conf_excluded(&c, "/tmp/proc/x"));
+	assert_false(conf_excluded(&c, "/proc"));
+	assert_true(conf_excluded(&c, "/home/u/a.tmp"));
+	assert_true(conf_excluded(&c, "/home/u/a.bak"));
+	assert_false(conf_excluded(&c, "/home/u/a.tmpx"));
+	assert_false(conf_excluded(&c, "/home/u/abak"));
+	conf_free(&c);
+}
+
+/* With no ExcludePath nothing is excluded. */
+static void excluded_nothing_without_patterns(void **state)
+{
+	struct ng_conf c;
+
+	(void)state;
+	conf_init(&c);
+	assert_false(conf_excluded(&c, "/proc/1/maps"));
+	assert_false(conf_excluded(&c, ""));
+	conf_free(&c);
+}
+
+/* conf_load reads a file and reports errors as "PATH:LINE:". */
+static void load_file_and_error_names_path_line(void **state)
+{
+	struct ng_conf c;
+	char err[512], want[300];
+	char *path = temp_file("LocalSocket /run/clamd.sock\nStreamMaxLength 2M\n");
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(conf_load(&c, path, err, sizeof(err)), 0);
+	assert_string_equal(c.local_socket, "/run/clamd.sock");
+	assert_int_equal(c.stream_max_length, 2 * MIB);
+	conf_free(&c);
+	unlink(path);
+	free(path);
+
+	path = temp_file("TCPSocket 3310\n\nTCPSocket abc\n");
+	conf_init(&c);
+	assert_int_equal(conf_load(&c, path, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:3: ", path);
+	assert_int_equal(strncmp(err, want, strlen(want)), 0);
+	assert_non_null(strstr(err, "TCPSocket"));
+	assert_int_equal(c.tcp_port, 3310); /* what was read before the error is kept */
+	conf_free(&c);
+	unlink(path);
+	free(path);
+}
+
+/* conf_load on a missing file fails with an error naming the path. */
+static void load_missing_file_names_path(void **state)
+{
+	struct ng_conf c;
+	char err[512];
+	const char *path = "/nonexistent-dir-for-test/clamd.conf";
+
+	(void)state;
+	conf_init(&c);
+	err[0] = '\0';
+	assert_int_equal(conf_load(&c, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, path));
+	assert_non_null(strstr(err, "No such file or directory"));
+	conf_free(&c);
+}
+
+/* conf_load on a directory fails with an error naming the path. */
+static void load_directory_is_error(void **state)
+{
+	struct ng_conf c;
+	char err[512];
+	char tmpl[] = "/tmp/test_conf_dir.XXXXXX";
+
+	(void)state;
+	assert_non_null(mkdtemp(tmpl));
+	conf_init(&c);
+	err[0] = '\0';
+	assert_int_equal(conf_load(&c, tmpl, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, tmpl));
+	assert_null(c.local_socket);
+	conf_free(&c);
+	assert_int_equal(rmdir(tmpl), 0);
+}
+
+/* conf_load refuses a file holding a NUL byte. */
+static void load_file_with_nul_is_error(void **state)
+{
+	struct ng_conf c;
+	char err[512];
+	char tmpl[] = "/tmp/test_conf.XXXXXX";
+	int fd = mkstemp(tmpl);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "TCPSocket 1\n\0x\n", 15), 15);
+	assert_int_equal(close(fd), 0);
+	conf_init(&c);
+	assert_int_equal(conf_load(&c, tmpl, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, tmpl));
+	conf_free(&c);
+	unlink(tmpl);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults_match_clamd),
+		cmocka_unit_test(comments_and_blank_lines_keep_defaults),
+		cmocka_unit_test(every_key_is_read),
+		cmocka_unit_test(tcpaddr_repeated_kept_in_order),
+		cmocka_unit_test(tcpaddr_too_many_is_error),
+		cmocka_unit_test(local_socket_last_wins),
+		cmocka_unit_test(stream_max_length_units),
+		cmocka_unit_test(stream_max_length_bad_suffix_is_error),
+		cmocka_unit_test(stream_max_length_too_large_is_error),
+		cmocka_unit_test(max_dir_recursion_values),
+		cmocka_unit_test(follow_symlinks_booleans),
+		cmocka_unit_test(follow_symlinks_bad_value_is_error),
+		cmocka_unit_test(unknown_keys_ignored),
+		cmocka_unit_test(quoted_value),
+		cmocka_unit_test(whitespace_and_crlf),
+		cmocka_unit_test(last_line_without_newline),
+		cmocka_unit_test(tcpsocket_not_a_number_is_error),
+		cmocka_unit_test(tcpsocket_out_of_range_is_error),
+		cmocka_unit_test(local_socket_relative_is_error),
+		cmocka_unit_test(exclude_path_invalid_regex_is_error),
+		cmocka_unit_test(read_key_without_value_is_error),
+		cmocka_unit_test(example_line_is_error),
+		cmocka_unit_test(overlong_line_is_error),
+		cmocka_unit_test(excluded_matches_patterns),
+		cmocka_unit_test(excluded_nothing_without_patterns),
+		cmocka_unit_test(load_file_and_error_names_path_line),
+		cmocka_unit_test(load_missing_file_names_path),
+		cmocka_unit_test(load_directory_is_error),
+		cmocka_unit_test(load_file_with_nul_is_error),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

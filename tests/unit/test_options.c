@@ -1,0 +1,688 @@
+/* Unit tests for src/options.c: the command-line parser. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+/* Declares argv (NULL-terminated, writable array) and argc for one command line. */
+#define ARGV(...)                                                   \
+	char *argv[] = { "clamdscan-ng", __VA_ARGS__, NULL };       \
+	int argc = (int)(sizeof(argv) / sizeof(argv[0])) - 1
+
+/* Fails unless haystack contains needle, showing both. */
+static void assert_contains(const char *haystack, const char *needle)
+{
+	if (strstr(haystack, needle) == NULL)
+		fail_msg("'%s' does not contain '%s'", haystack, needle);
+}
+
+/* The boolean fields, so a test can check that an option sets one and no other. */
+static const struct {
+	const char *name;
+	size_t offset;
+} bool_fields[] = {
+	{ "verbose", offsetof(struct ng_options, verbose) },
+	{ "quiet", offsetof(struct ng_options, quiet) },
+	{ "to_stdout", offsetof(struct ng_options, to_stdout) },
+	{ "infected_only", offsetof(struct ng_options, infected_only) },
+	{ "no_summary", offsetof(struct ng_options, no_summary) },
+	{ "multiscan", offsetof(struct ng_options, multiscan) },
+	{ "allmatch", offsetof(struct ng_options, allmatch) },
+	{ "stream", offsetof(struct ng_options, stream) },
+	{ "fdpass", offsetof(struct ng_options, fdpass) },
+	{ "wait", offsetof(struct ng_options, wait) },
+	{ "ping_given", offsetof(struct ng_options, ping_given) },
+};
+#define N_BOOL_FIELDS (sizeof(bool_fields) / sizeof(bool_fields[0]))
+
+static bool bool_field(const struct ng_options *o, size_t offset)
+{
+	return *(const bool *)((const char *)o + offset);
+}
+
+/* Asserts that exactly the named boolean field is true. */
+static void assert_only_flag(const struct ng_options *o, const char *name, const char *arg)
+{
+	for (size_t i = 0; i < N_BOOL_FIELDS; i++) {
+		bool want = strcmp(bool_fields[i].name, name) == 0;
+
+		if (bool_field(o, bool_fields[i].offset) != want)
+			fail_msg("after '%s', %s is %d, expected %d", arg, bool_fields[i].name,
+				 bool_field(o, bool_fields[i].offset), want);
+	}
+}
+
+/* With no options: scan command, timeout 300, ping interval 1, nothing else set. */
+static void defaults_without_options(void **state)
+{
+	struct ng_options o;
+	char *argv[] = { "clamdscan-ng", NULL };
+
+	(void)state;
+	memset(&o, 0x5a, sizeof(o));
+	assert_int_equal(options_parse(1, argv, &o), OPTS_OK);
+	assert_int_equal(o.command, CMD_SCAN);
+	assert_int_equal(o.timeout, 300);
+	assert_int_equal(o.ping_interval, 1);
+	assert_int_equal(o.ping_attempts, 0);
+	assert_int_equal(o.action, ACTION_NONE);
+	assert_null(o.action_dir);
+	assert_null(o.config_file);
+	assert_null(o.log_file);
+	assert_null(o.file_list);
+	assert_int_equal(o.n_targets, 0);
+	assert_int_equal(o.n_ignored, 0);
+	assert_string_equal(o.error, "");
+	assert_only_flag(&o, "", "(nothing)");
+}
+
+/* Each flag option, long and short, sets its own field and no other. */
+static void each_flag_sets_its_field(void **state)
+{
+	static const struct {
+		const char *arg;
+		const char *field;
+	} cases[] = {
+		{ "--verbose", "verbose" },        { "-v", "verbose" },
+		{ "--quiet", "quiet" },            { "--stdout", "to_stdout" },
+		{ "--infected", "infected_only" }, { "-i", "infected_only" },
+		{ "--no-summary", "no_summary" },  { "--multiscan", "multiscan" },
+		{ "-m", "multiscan" },             { "--allmatch", "allmatch" },
+		{ "-z", "allmatch" },              { "--stream", "stream" },
+		{ "--fdpass", "fdpass" },          { "--wait", "wait" },
+		{ "-w", "wait" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ng_options o;
+		char *argv[] = { "clamdscan-ng", (char *)cases[i].arg, NULL };
+
+		if (options_parse(2, argv, &o) != OPTS_OK)
+			fail_msg("'%s' refused: %s", cases[i].arg, o.error);
+		assert_only_flag(&o, cases[i].field, cases[i].arg);
+		assert_int_equal(o.command, CMD_SCAN);
+		assert_int_equal(o.n_targets, 0);
+	}
+}
+
+/* Clustered short flags "-vmzwi" set all five. */
+static void clustered_short_flags(void **state)
+{
+	struct ng_options o;
+	ARGV("-vmzwi");
+
+	(void)state;
+	assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+	assert_true(o.verbose);
+	assert_true(o.multiscan);
+	assert_true(o.allmatch);
+	assert_true(o.wait);
+	assert_true(o.infected_only);
+	assert_false(o.quiet);
+	assert_int_equal(o.n_targets, 0);
+}
+
+/* -c/--config-file, -l/--log and -f/--file-list store their argument in every spelling. */
+static void file_options_store_argument(void **state)
+{
+	(void)state;
+	{
+		struct ng_options o;
+		ARGV("-c", "/etc/a.conf", "-l", "/tmp/log", "-f", "/tmp/list");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_string_equal(o.config_file, "/etc/a.conf");
+		assert_string_equal(o.log_file, "/tmp/log");
+		assert_string_equal(o.file_list, "/tmp/list");
+		assert_int_equal(o.n_targets, 0);
+	}
+	{
+		struct ng_options o;
+		ARGV("--config-file", "/etc/b.conf", "--log=/tmp/log2", "--file-list", "/tmp/list2");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_string_equal(o.config_file, "/etc/b.conf");
+		assert_string_equal(o.log_file, "/tmp/log2");
+		assert_string_equal(o.file_list, "/tmp/list2");
+	}
+	{
+		struct ng_options o;
+		ARGV("--config-file=/etc/c.conf", "-l/tmp/log3", "-f/tmp/list3");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_string_equal(o.config_file, "/etc/c.conf");
+		assert_string_equal(o.log_file, "/tmp/log3");
+		assert_string_equal(o.file_list, "/tmp/list3");
+	}
+}
+
+/* --remove, --move DIR and --copy=DIR set the action and its directory. */
+static void action_options(void **state)
+{
+	(void)state;
+	{
+		struct ng_options o;
+		ARGV("--remove");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.action, ACTION_REMOVE);
+		assert_null(o.action_dir);
+	}
+	{
+		struct ng_options o;
+		ARGV("--move", "/quarantine", "/scan");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.action, ACTION_MOVE);
+		assert_string_equal(o.action_dir, "/quarantine");
+		assert_int_equal(o.n_targets, 1);
+		assert_string_equal(o.targets[0], "/scan");
+	}
+	{
+		struct ng_options o;
+		ARGV("--copy=/q2");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.action, ACTION_COPY);
+		assert_string_equal(o.action_dir, "/q2");
+		assert_int_equal(o.n_targets, 0);
+	}
+}
+
+/* --move with --remove (either order) is a usage error naming both options. */
+static void move_with_remove_is_usage_error(void **state)
+{
+	(void)state;
+	{
+		struct ng_options o;
+		ARGV("--move", "/q", "--remove");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
+		assert_contains(o.error, "--move");
+		assert_contains(o.error, "--remove");
+	}
+	{
+		struct ng_options o;
+		ARGV("--remove", "--move=/q");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
+		assert_contains(o.error, "--move");
+		assert_contains(o.error, "--remove");
+	}
+	{
+		struct ng_options o;
+		ARGV("--copy", "/a", "--move", "/b");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
+		assert_contains(o.error, "--copy");
+		assert_contains(o.error, "--move");
+	}
+}
+
+/* --stream with --fdpass is a usage error naming both. */
+static void stream_with_fdpass_is_usage_error(void **state)
+{
+	struct ng_options o;
+	ARGV("--fdpass", "/x", "--stream");
+
+	(void)state;
+	assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
+	assert_contains(o.error, "--stream");
+	assert_contains(o.error, "--fdpass");
+}
+
+/* --ping A:I sets attempts and interval, and makes the command a ping. */
+static void ping_attempts_and_interval(void **state)
+{
+	struct ng_options o;
+	ARGV("--ping", "3:2");
+
+	(void)state;
+	assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+	assert_true(o.ping_given);
+	assert_int_equal(o.ping_attempts, 3);
+	assert_int_equal(o.ping_interval, 2);
+	assert_int_equal(o.command, CMD_PING);
+}
+
+/* --ping A alone keeps the default interval of 1 second; -p and --ping= spellings work. */
+static void ping_attempts_only_default_interval(void **state)
+{
+	(void)state;
+	{
+		struct ng_options o;
+		ARGV("--ping", "3");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.ping_attempts, 3);
+		assert_int_equal(o.ping_interval, 1);
+		assert_int_equal(o.command, CMD_PING);
+	}
+	{
+		struct ng_options o;
+		ARGV("-p", "7");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.ping_attempts, 7);
+		assert_int_equal(o.ping_interval, 1);
+	}
+	{
+		struct ng_options o;
+		ARGV("--ping=5:0");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.ping_attempts, 5);
+		assert_int_equal(o.ping_interval, 0);
+	}
+}
+
+/* Bad --ping values (0, x, 1:x, empty, missing parts, negative) are usage errors quoting the value. */
+static void ping_bad_values_are_usage_errors(void **state)
+{
+	static const char *const bad[] = { "0", "x", "1:x", "", "3:", ":2", "-1", "1:-1", "2x", "1:2:3", "0:1" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct ng_options o;
+		char *argv[] = { "clamdscan-ng", "--ping", (char *)bad[i], NULL };
+		char quoted[64];
+
+		if (options_parse(3, argv, &o) != OPTS_USAGE)
+			fail_msg("--ping '%s' was accepted", bad[i]);
+		assert_contains(o.error, "--ping");
+		snprintf(quoted, sizeof(quoted), "'%s'", bad[i]);
+		assert_contains(o.error, quoted);
+	}
+}
+
+/* --timeout takes whole seconds, 0 meaning no limit. */
+static void timeout_values(void **state)
+{
+	(void)state;
+	{
+		struct ng_options o;
+		ARGV("--timeout", "0");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.timeout, 0);
+	}
+	{
+		struct ng_options o;
+		ARGV("--timeout=60");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.timeout, 60);
+	}
+	{
+		struct ng_options o;
+		ARGV("--timeout", "31536000");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.timeout, 31536000);
+	}
+}
+
+/* Bad --timeout values are usage errors naming --timeout and the value. */
+static void timeout_bad_values_are_usage_errors(void **state)
+{
+	static const char *const bad[] = { "x", "-1", "", "1.5", "10s", "99999999999999999999" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct ng_options o;
+		char *argv[] = { "clamdscan-ng", "--timeout", (char *)bad[i], NULL };
+		char quoted[64];
+
+		if (options_parse(3, argv, &o) != OPTS_USAGE)
+			fail_msg("--timeout '%s' was accepted", bad[i]);
+		assert_contains(o.error, "--timeout");
+		snprintf(quoted, sizeof(quoted), "'%s'", bad[i]);
+		assert_contains(o.error, quoted);
+	}
+}
+
+/* An unknown long option is a usage error naming it. */
+static void unknown_long_option_is_usage_error(void **state)
+{
+	struct ng_options o;
+	ARGV("/tmp", "--bogus-option");
+
+	(void)state;
+	assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
+	assert_contains(o.error, "--bogus-option");
+}
+
+/* An unknown short option is a usage error naming the letter. */
+static void unknown_short_option_is_usage_error(void **state)
+{
+	struct ng_options o;
+	ARGV("-x", "/tmp");
+
+	(void)state;
+	assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
+	assert_contains(o.error, "'x'");
+}
+
+/* A long option missing its argument (--copy at the end) is a usage error saying so. */
+static void missing_argument_long_option(void **state)
+{
+	struct ng_options o;
+	ARGV("/tmp", "--copy");
+
+	(void)state;
+	assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
+	assert_contains(o.error, "--copy");
+	assert_contains(o.error, "requires an argument");
+}
+
+/* A short option missing its argument (-c at the end) is a usage error saying so. */
+static void missing_argument_short_option(void **state)
+{
+	struct ng_options o;
+	ARGV("/tmp", "-c");
+
+	(void)state;
+	assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
+	if (strstr(o.error, "'c'") == NULL && strstr(o.error, "-c") == NULL)
+		fail_msg("'%s' does not name -c", o.error);
+	assert_contains(o.error, "requires an argument");
+}
+
+/* An argument given to a flag (--stream=yes) is a usage error that does not call --stream unknown. */
+static void argument_to_flag_is_usage_error(void **state)
+{
+	struct ng_options o;
+	ARGV("--stream=yes", "/tmp");
+
+	(void)state;
+	assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
+	assert_contains(o.error, "--stream");
+	if (strstr(o.error, "unrecognized") != NULL)
+		fail_msg("--stream is a known option, but the error says: %s", o.error);
+}
+
+/* Targets are collected in order, around options, after "--", "-" included, pointing into argv. */
+static void targets_collected_in_order(void **state)
+{
+	struct ng_options o;
+	ARGV("a", "-v", "b", "--timeout", "5", "-", "--", "-c", "--stream");
+	char *a = argv[1], *b = argv[3], *dash = argv[6], *c = argv[8], *s = argv[9];
+
+	(void)state;
+	assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+	assert_true(o.verbose);
+	assert_int_equal(o.timeout, 5);
+	assert_null(o.config_file);
+	assert_false(o.stream);
+	assert_int_equal(o.n_targets, 5);
+	assert_ptr_equal(o.targets[0], a);
+	assert_ptr_equal(o.targets[1], b);
+	assert_ptr_equal(o.targets[2], dash);
+	assert_ptr_equal(o.targets[3], c);
+	assert_ptr_equal(o.targets[4], s);
+	assert_string_equal(o.targets[0], "a");
+	assert_string_equal(o.targets[2], "-");
+	assert_string_equal(o.targets[3], "-c");
+	assert_null(o.targets[o.n_targets]);
+}
+
+/* -r and --recursive are accepted, recorded as ignored, and are not targets. */
+static void recursive_accepted_and_ignored(void **state)
+{
+	(void)state;
+	{
+		struct ng_options o;
+		ARGV("-r", "/tmp");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.n_ignored, 1);
+		assert_int_equal(o.ignored[0], 'r');
+		assert_string_equal(options_ignored_name(o.ignored[0]), "--recursive (-r)");
+		assert_int_equal(o.n_targets, 1);
+		assert_string_equal(o.targets[0], "/tmp");
+	}
+	{
+		struct ng_options o;
+		ARGV("--recursive", "/tmp", "--recursive=yes");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.n_ignored, 2);
+		assert_string_equal(options_ignored_name(o.ignored[0]), "--recursive (-r)");
+		assert_string_equal(options_ignored_name(o.ignored[1]), "--recursive (-r)");
+		assert_int_equal(o.n_targets, 1);
+	}
+}
+
+/* --bell and --cross-fs are accepted and recorded under their own names. */
+static void other_clamscan_options_ignored(void **state)
+{
+	struct ng_options o;
+	ARGV("--bell", "--cross-fs=no", "/tmp");
+
+	(void)state;
+	assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+	assert_int_equal(o.n_ignored, 2);
+	assert_string_equal(options_ignored_name(o.ignored[0]), "--bell");
+	assert_string_equal(options_ignored_name(o.ignored[1]), "--cross-fs");
+	assert_int_equal(o.n_targets, 1);
+}
+
+/* More ignored options than the array holds are accepted; the count stops at its size. */
+static void many_ignored_options_capped(void **state)
+{
+	struct ng_options o;
+	ARGV("-r", "-r", "-r", "-r", "-r", "-r", "-r", "-r", "-r", "-r", "/t");
+
+	(void)state;
+	assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+	assert_int_equal(o.n_ignored, sizeof(o.ignored) / sizeof(o.ignored[0]));
+	assert_int_equal(o.n_targets, 1);
+}
+
+/* -V and --version set CMD_VERSION. */
+static void version_command(void **state)
+{
+	(void)state;
+	{
+		struct ng_options o;
+		ARGV("-V");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.command, CMD_VERSION);
+	}
+	{
+		struct ng_options o;
+		ARGV("--version");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.command, CMD_VERSION);
+	}
+}
+
+/* -h and --help set CMD_HELP, and win over -V in either order. */
+static void help_command(void **state)
+{
+	(void)state;
+	{
+		struct ng_options o;
+		ARGV("--help");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.command, CMD_HELP);
+	}
+	{
+		struct ng_options o;
+		ARGV("-h", "-V");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.command, CMD_HELP);
+	}
+	{
+		struct ng_options o;
+		ARGV("-V", "-h");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.command, CMD_HELP);
+	}
+}
+
+/* --reload sets CMD_RELOAD. */
+static void reload_command(void **state)
+{
+	struct ng_options o;
+	ARGV("--reload");
+
+	(void)state;
+	assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+	assert_int_equal(o.command, CMD_RELOAD);
+	assert_int_equal(o.n_targets, 0);
+}
+
+/* -h wins over --reload whatever the order, as it wins over -V. */
+static void help_wins_over_reload_in_either_order(void **state)
+{
+	(void)state;
+	{
+		struct ng_options o;
+		ARGV("--reload", "-h");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.command, CMD_HELP);
+	}
+	{
+		struct ng_options o;
+		ARGV("-h", "--reload");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.command, CMD_HELP);
+	}
+}
+
+/* --ping with --wait (either order) stays a scan: the ping only gates it. */
+static void ping_with_wait_stays_scan(void **state)
+{
+	(void)state;
+	{
+		struct ng_options o;
+		ARGV("--ping", "4:3", "--wait", "/tmp");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.command, CMD_SCAN);
+		assert_true(o.wait);
+		assert_true(o.ping_given);
+		assert_int_equal(o.ping_attempts, 4);
+		assert_int_equal(o.ping_interval, 3);
+		assert_int_equal(o.n_targets, 1);
+	}
+	{
+		struct ng_options o;
+		ARGV("-w", "-p", "2");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.command, CMD_SCAN);
+		assert_int_equal(o.ping_attempts, 2);
+	}
+}
+
+/* A second parse starts from scratch: nothing of the first one's options is kept. */
+static void second_parse_starts_clean(void **state)
+{
+	struct ng_options o;
+	char *argv1[] = { "clamdscan-ng", "-v", "--stream", "--move", "/q", "a", NULL };
+	char *argv2[] = { "clamdscan-ng", "b", NULL };
+
+	(void)state;
+	assert_int_equal(options_parse(6, argv1, &o), OPTS_OK);
+	assert_true(o.verbose);
+	assert_int_equal(o.n_targets, 1);
+	assert_int_equal(options_parse(2, argv2, &o), OPTS_OK);
+	assert_false(o.verbose);
+	assert_false(o.stream);
+	assert_int_equal(o.action, ACTION_NONE);
+	assert_int_equal(o.n_targets, 1);
+	assert_string_equal(o.targets[0], "b");
+}
+
+/* A parse that stopped inside a cluster of short options ("-xm") leaves nothing for the next parse. */
+static void parse_after_error_in_short_cluster_starts_clean(void **state)
+{
+	struct ng_options o;
+	char *argv1[] = { "clamdscan-ng", "-xm", NULL };
+	char *argv2[] = { "clamdscan-ng", "file", NULL };
+
+	(void)state;
+	assert_int_equal(options_parse(2, argv1, &o), OPTS_USAGE);
+	assert_contains(o.error, "'x'");
+	assert_int_equal(options_parse(2, argv2, &o), OPTS_OK);
+	assert_false(o.multiscan);
+	assert_int_equal(o.n_targets, 1);
+	assert_string_equal(o.targets[0], "file");
+}
+
+/* The help text lists clamdscan-ng's options. */
+static void help_text_lists_options(void **state)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&text, &size);
+
+	(void)state;
+	assert_non_null(f);
+	options_help(f);
+	assert_int_equal(fclose(f), 0);
+	assert_non_null(text);
+	assert_contains(text, "--stream");
+	assert_contains(text, "--fdpass");
+	assert_contains(text, "--timeout");
+	assert_contains(text, "--ping");
+	assert_contains(text, "--multiscan");
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(defaults_without_options),
+		cmocka_unit_test(each_flag_sets_its_field),
+		cmocka_unit_test(clustered_short_flags),
+		cmocka_unit_test(file_options_store_argument),
+		cmocka_unit_test(action_options),
+		cmocka_unit_test(move_with_remove_is_usage_error),
+		cmocka_unit_test(stream_with_fdpass_is_usage_error),
+		cmocka_unit_test(ping_attempts_and_interval),
+		cmocka_unit_test(ping_attempts_only_default_interval),
+		cmocka_unit_test(ping_bad_values_are_usage_errors),
+		cmocka_unit_test(timeout_values),
+		cmocka_unit_test(timeout_bad_values_are_usage_errors),
+		cmocka_unit_test(unknown_long_option_is_usage_error),
+		cmocka_unit_test(unknown_short_option_is_usage_error),
+		cmocka_unit_test(missing_argument_long_option),
+		cmocka_unit_test(missing_argument_short_option),
+		cmocka_unit_test(argument_to_flag_is_usage_error),
+		cmocka_unit_test(targets_collected_in_order),
+		cmocka_unit_test(recursive_accepted_and_ignored),
+		cmocka_unit_test(other_clamscan_options_ignored),
+		cmocka_unit_test(many_ignored_options_capped),
+		cmocka_unit_test(version_command),
+		cmocka_unit_test(help_command),
+		cmocka_unit_test(reload_command),
+		cmocka_unit_test(help_wins_over_reload_in_either_order),
+		cmocka_unit_test(ping_with_wait_stays_scan),
+		cmocka_unit_test(second_parse_starts_clean),
+		cmocka_unit_test(parse_after_error_in_short_cluster_starts_clean),
+		cmocka_unit_test(help_text_lists_options),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
