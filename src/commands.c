@@ -63,11 +63,14 @@ int command_ping(const struct endpoint_list *l, const struct ng_options *o, stru
 			snprintf(err, sizeof(err), "answered \"%s\" instead of PONG", reply);
 		}
 		report_verbose(rep, "PING %u of %u failed: %s", i, attempts, err);
-		if (i < attempts)
+		if (i < attempts) {
+			report_info(rep, "Could not connect, will PING again in %u seconds",
+				    o->ping_interval);
 			sleep_seconds(o->ping_interval);
+		}
 	}
-	report_error(rep, "PING timeout exceeded with no response from clamd (%u attempts): %s",
-		     attempts, err);
+	report_info(rep, "PING timeout exceeded; No response from clamd");
+	report_error(rep, "%s", err);
 	return EXIT_PING_FAILED;
 }
 

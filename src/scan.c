@@ -198,7 +198,7 @@ static int scan_file_list(struct scan_ctx *ctx, const char *list)
 	ssize_t n;
 
 	if (f == NULL) {
-		report_error(ctx->rep, "Can't open file list %s: %s", list, strerror(errno));
+		report_error(ctx->rep, "--file-list: Can't open file %s: %s", list, strerror(errno));
 		return -1;
 	}
 	while ((n = getline(&line, &cap, f)) != -1) {

@@ -174,9 +174,15 @@ struct scan_file *walk_next(struct walk *w)
 			report_warning(ctx->rep, "%s: Not supported file type", path);
 			ctx->tally.errors++;
 			break;
-		case FTS_F:
-			return open_checked(ctx, e->fts_accpath, path, e->fts_statp,
-					    e->fts_number != WALK_FOLLOWED && e->fts_level > 0);
+		case FTS_F: {
+			struct scan_file *f = open_checked(ctx, e->fts_accpath, path, e->fts_statp,
+							   e->fts_number != WALK_FOLLOWED &&
+								   e->fts_level > 0);
+
+			if (f != NULL)
+				return f;
+			break; /* reported; the walk goes on */
+		}
 		default:
 			break; /* FTS_DP, FTS_SLNONE, FTS_DOT */
 		}

@@ -1,0 +1,399 @@
+#!/usr/bin/env bats
+# clamdscan-ng against the system clamdscan, side by side on the same lab
+# clamd: the same standard output (timing values aside) and exit status.
+
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+    load lab
+    lab_start
+}
+
+teardown_file() {
+    load lab
+    lab_stop
+}
+
+setup() {
+    load lab
+    T=$BATS_TEST_TMPDIR
+    make_tree "$T/tree"
+    cd "$T"
+}
+
+teardown() {
+    fake_stop
+}
+
+# Drops the lines whose values are times: they differ run to run.
+untimed() {
+    grep -v -E '^(Time|Start Date|End Date):' || true
+}
+
+# same_as_ref [--sorted] ARGS...: runs both clients with ARGS; their stdout
+# (untimed; sorted with --sorted, for completion-order output) and exit
+# status must be equal. Leaves ng_out/ng_status for further checks.
+same_as_ref() {
+    local sort=cat
+    if [ "$1" = --sorted ]; then
+        sort="sort"
+        shift
+    fi
+    local ref_out ref_status=0
+    "$REF" "$@" >"$T/ref.out" 2>"$T/ref.err" || ref_status=$?
+    ng_status=0
+    "$NG" "$@" >"$T/ng.out" 2>"$T/ng.err" || ng_status=$?
+    ref_out=$(untimed <"$T/ref.out" | $sort)
+    ng_out=$(untimed <"$T/ng.out" | $sort)
+    if [ "$ref_out" != "$ng_out" ] || [ "$ref_status" != "$ng_status" ]; then
+        echo "clamdscan (exit $ref_status):"
+        echo "$ref_out"
+        echo "clamdscan-ng (exit $ng_status):"
+        echo "$ng_out"
+        echo "clamdscan-ng stderr:"
+        cat "$T/ng.err"
+        return 1
+    fi
+}
+
+@test "a clean file" {
+    same_as_ref -c "$LAB_CONF" tree/clean.txt
+    [ "$ng_status" -eq 0 ]
+    [[ $ng_out == *"/tree/clean.txt: OK"* ]]
+}
+
+@test "an infected file" {
+    same_as_ref -c "$LAB_CONF" tree/sub/deep/eicar.com
+    [ "$ng_status" -eq 1 ]
+    [[ $ng_out == *"eicar.com: $EICAR_SIG FOUND"* ]]
+}
+
+@test "a directory tree" {
+    same_as_ref -c "$LAB_CONF" "$T/tree"
+    [ "$ng_status" -eq 1 ]
+    [[ $ng_out == *"Infected files: 3"* ]]
+}
+
+@test "nested directories" {
+    mkdir -p "$T/n/a/b/c/d"
+    make_eicar "$T/n/a/b/c/d/deep.com"
+    echo clean >"$T/n/a/b/mid.txt"
+    same_as_ref -c "$LAB_CONF" n
+    [[ $ng_out == *"/n/a/b/c/d/deep.com: $EICAR_SIG FOUND"* ]]
+}
+
+@test "-m: multiscan of a tree (completion order, so compared sorted)" {
+    same_as_ref --sorted -c "$LAB_CONF" -m tree
+    [ "$ng_status" -eq 1 ]
+}
+
+@test "-z on a file matching two signatures" {
+    same_as_ref -c "$LAB_CONF" -z tree/both.bin
+    [[ $ng_out == *"$ALPHA_SIG FOUND"* ]]
+    [[ $ng_out == *"$BETA_SIG FOUND"* ]]
+    [[ $ng_out == *"Infected files: 1"* ]]
+}
+
+@test "-i prints no OK lines" {
+    same_as_ref -c "$LAB_CONF" -i tree tree/clean.txt
+    [[ $ng_out != *": OK"* ]]
+}
+
+@test "--no-summary" {
+    same_as_ref -c "$LAB_CONF" --no-summary tree
+    [[ $ng_out != *"SCAN SUMMARY"* ]]
+}
+
+@test "--quiet prints nothing on stdout" {
+    same_as_ref -c "$LAB_CONF" --quiet tree
+    [ -z "$ng_out" ]
+    [ "$ng_status" -eq 1 ]
+}
+
+@test "--stdout puts messages on stdout" {
+    same_as_ref -c "$LAB_CONF" --stdout /nonexistent tree/clean.txt
+    [[ $ng_out == *"ERROR: Can't access file /nonexistent"* ]]
+}
+
+@test "-l FILE appends the same report" {
+    "$REF" -c "$LAB_CONF" -l "$T/ref.log" /nonexistent tree >/dev/null 2>&1 || true
+    "$NG" -c "$LAB_CONF" -l "$T/ng.log" /nonexistent tree >/dev/null 2>&1 || true
+    "$NG" -c "$LAB_CONF" -l "$T/ng.log" tree/clean.txt >/dev/null 2>&1 || true
+    "$REF" -c "$LAB_CONF" -l "$T/ref.log" tree/clean.txt >/dev/null 2>&1 || true
+    diff <(untimed <"$T/ref.log") <(untimed <"$T/ng.log")
+    [ "$(grep -c -- '^--------------------------------------$' "$T/ng.log")" -eq 2 ]
+}
+
+@test "-f FILE reads targets from a file" {
+    printf '%s\n' "$T/tree/clean.txt" "$T/tree/sub" "$T/missing" >"$T/list"
+    same_as_ref -c "$LAB_CONF" -f "$T/list"
+    [[ $ng_out == *"Total errors: 1"* ]]
+}
+
+@test "-f skips blank lines (clamdscan counts each as an error)" {
+    printf '%s\n' "$T/tree/clean.txt" "" "$T/tree/emptydir" "" >"$T/list"
+    run "$NG" -c "$LAB_CONF" --no-summary -f "$T/list"
+    [ "$status" -eq 0 ]
+    [ "${lines[0]}" = "$T/tree/clean.txt: OK" ]
+    [ "${lines[1]}" = "$T/tree/emptydir: OK" ]
+}
+
+@test "-f with a missing list: named, exit 2 (clamdscan exits 0)" {
+    run "$NG" -c "$LAB_CONF" -f "$T/no-list"
+    [ "$status" -eq 2 ]
+    [[ $output == *"--file-list: Can't open file $T/no-list"* ]]
+}
+
+@test "several targets at once" {
+    same_as_ref -c "$LAB_CONF" tree/clean.txt tree/sub tree/emptydir tree/empty
+}
+
+@test "a relative path" {
+    cd "$T/tree"
+    same_as_ref -c "$LAB_CONF" sub/../clean.txt
+    [[ $ng_out == *"/tree/sub/../clean.txt: OK"* ]]
+}
+
+@test "a path with a trailing slash" {
+    same_as_ref -c "$LAB_CONF" tree/emptydir/ tree/sub//
+}
+
+@test "a nonexistent path mixed with real ones" {
+    same_as_ref -c "$LAB_CONF" tree/clean.txt "$T/nope" tree/sub
+    [ "$ng_status" -eq 1 ]
+    grep -q "Can't access file $T/nope" "$T/ng.err"
+}
+
+@test "only a nonexistent path: exit 2" {
+    same_as_ref -c "$LAB_CONF" "$T/nope"
+    [ "$ng_status" -eq 2 ]
+}
+
+@test "names with spaces and with ': '" {
+    same_as_ref -c "$LAB_CONF" "tree/sp ace: colon.com"
+    [[ $ng_out == *"/tree/sp ace: colon.com: $EICAR_SIG FOUND"* ]]
+}
+
+@test "an empty file and an empty directory" {
+    same_as_ref -c "$LAB_CONF" tree/empty tree/emptydir
+    [ "$ng_status" -eq 0 ]
+}
+
+@test "no target scans the current directory" {
+    cd "$T/tree/sub"
+    same_as_ref -c "$LAB_CONF"
+    [[ $ng_out == *"/tree/sub/deep/eicar.com: $EICAR_SIG FOUND"* ]]
+}
+
+@test "an unreachable daemon: errors per target, exit 2" {
+    printf 'LocalSocket %s\n' "$T/no.sock" >"$T/dead.conf"
+    same_as_ref -c "$T/dead.conf" tree/clean.txt tree/sub
+    [ "$ng_status" -eq 2 ]
+    [[ $ng_out == *"Total errors: 2"* ]]
+    grep -q "Could not connect to clamd on LocalSocket $T/no.sock" "$T/ng.err"
+}
+
+@test "--ping against the lab daemon" {
+    same_as_ref -c "$LAB_CONF" --ping 1
+    [ "$ng_out" = PONG ]
+}
+
+@test "--ping against nothing: exit 21" {
+    printf 'LocalSocket %s\n' "$T/no.sock" >"$T/dead.conf"
+    same_as_ref -c "$T/dead.conf" --ping 2:0
+    [ "$ng_status" -eq 21 ]
+}
+
+@test "--ping checks that PONG came back" {
+    fake_start garbage --misbehave-on all
+    run "$NG" -c "$FAKE_CONF" --ping 1:0
+    [ "$status" -eq 21 ]
+    refute_line PONG
+    [[ $output == *'answered "HELLO THERE" instead of PONG'* ]]
+}
+
+@test "--reload" {
+    same_as_ref -c "$LAB_CONF" --reload
+    [ "$ng_status" -eq 0 ]
+    "$NG" -c "$LAB_CONF" --wait --ping 30:1 "$T/tree/clean.txt" >/dev/null
+}
+
+@test "--reload requires RELOADING" {
+    fake_start unknown_command --misbehave-on all
+    run "$NG" -c "$FAKE_CONF" --reload
+    [ "$status" -eq 2 ]
+    [[ $output == *"UNKNOWN COMMAND"* ]]
+}
+
+@test "--version shows the daemon's version" {
+    same_as_ref -c "$LAB_CONF" --version
+    [[ $ng_out == "ClamAV "* ]]
+}
+
+@test "--version without a daemon shows the client's" {
+    printf 'LocalSocket %s\n' "$T/no.sock" >"$T/dead.conf"
+    run "$NG" -c "$T/dead.conf" --version
+    [ "$status" -eq 0 ]
+    [[ $output == "clamdscan-ng "* ]]
+}
+
+@test "a missing configuration file: exit 2, named" {
+    same_as_ref -c "$T/none.conf" tree/clean.txt
+    [ "$ng_status" -eq 2 ]
+    grep -q "$T/none.conf" "$T/ng.err"
+}
+
+@test "a bad configuration value names file and line" {
+    printf 'LocalSocket %s\n# comment\nStreamMaxLength lots\n' "$LAB_SOCK" >"$T/bad.conf"
+    run "$NG" -c "$T/bad.conf" tree/clean.txt
+    [ "$status" -eq 2 ]
+    [[ $output == *"$T/bad.conf:3: StreamMaxLength"* ]]
+}
+
+@test "a bad option is named, exit 2" {
+    run "$NG" --bogus
+    [ "$status" -eq 2 ]
+    [[ $output == *"'--bogus'"* ]]
+    run "$NG" --copy
+    [ "$status" -eq 2 ]
+    [[ $output == *"'--copy' requires an argument"* ]]
+}
+
+@test "-r is accepted and ignored, with clamdscan's warning" {
+    same_as_ref -c "$LAB_CONF" -r tree/clean.txt
+    grep -q "Ignoring unsupported option --recursive" "$T/ng.err"
+}
+
+@test "TCP to the lab daemon (local address: path mode)" {
+    same_as_ref -c "$LAB_TCP_CONF" tree
+}
+
+# --- per-file transports (client-side walk) --------------------------------
+
+@test "--stream on a file, a tree, nested directories" {
+    same_as_ref -c "$LAB_CONF" --stream tree/clean.txt tree tree/sub
+}
+
+@test "--fdpass on a file, a tree, nested directories" {
+    same_as_ref -c "$LAB_CONF" --fdpass tree/clean.txt tree tree/sub
+}
+
+@test "--stream and --fdpass visit files as clamdscan does" {
+    mkdir "$T/o" "$T/o/d2"
+    make_eicar "$T/o/f2"
+    mkdir "$T/o/d1"
+    make_eicar "$T/o/f1"
+    make_eicar "$T/o/d2/x"
+    make_eicar "$T/o/d1/x"
+    same_as_ref -c "$LAB_CONF" --stream o
+    same_as_ref -c "$LAB_CONF" --fdpass o
+}
+
+@test "--stream over TCP" {
+    same_as_ref -c "$LAB_TCP_CONF" --stream tree
+}
+
+@test "--fdpass over TCP: said on stderr, then streamed" {
+    run --separate-stderr "$NG" -c "$LAB_TCP_CONF" --fdpass tree/sub
+    [ "$status" -eq 1 ]
+    [[ $output == *"eicar.com: $EICAR_SIG FOUND"* ]]
+    [[ $stderr == *"--fdpass needs a Unix socket"* ]]
+}
+
+@test "--stream with --fdpass is a usage error" {
+    run "$NG" -c "$LAB_CONF" --stream --fdpass tree
+    [ "$status" -eq 2 ]
+    [[ $output == *"--stream and --fdpass"* ]]
+}
+
+@test "-m --stream and -m --fdpass find the same as clamdscan" {
+    same_as_ref --sorted -c "$LAB_CONF" -m --stream tree
+    same_as_ref --sorted -c "$LAB_CONF" -m --fdpass tree
+}
+
+@test "standard input from a file and from a pipe" {
+    run "$NG" -c "$LAB_CONF" --no-summary - <"$T/tree/sub/deep/eicar.com"
+    [ "$status" -eq 1 ]
+    [ "$output" = "stdin: $EICAR_SIG FOUND" ]
+    run bash -c "cat '$T/tree/clean.txt' | '$NG' -c '$LAB_CONF' --no-summary -"
+    [ "$status" -eq 0 ]
+    [ "$output" = "stdin: OK" ]
+    run bash -c "cat '$T/tree/both.bin' | '$NG' -c '$LAB_CONF' --no-summary --fdpass -"
+    [ "$status" -eq 1 ]
+    [ "$output" = "stdin: $ALPHA_SIG FOUND" ]
+}
+
+@test "'-' mixed with other targets is an error" {
+    run "$NG" -c "$LAB_CONF" - tree/clean.txt
+    [ "$status" -eq 2 ]
+    [[ $output == *'requires "-" to be the only file argument'* ]]
+    [[ $output == *"tree/clean.txt: OK"* ]]
+}
+
+@test "a FIFO inside the tree is never opened: warning, counted" {
+    mkfifo "$T/tree/sub/pipe"
+    run --separate-stderr timeout 20 "$NG" -c "$LAB_CONF" --stream tree/sub
+    [ "$status" -eq 1 ]
+    [[ $stderr == *"sub/pipe: Not supported file type"* ]]
+    [[ $output == *"Total errors: 1"* ]]
+}
+
+@test "ExcludePath applies to the client-side walk" {
+    cp "$LAB_CONF" "$T/ex.conf"
+    echo 'ExcludePath /sub/' >>"$T/ex.conf"
+    same_as_ref -c "$T/ex.conf" --stream tree
+    [[ $ng_out != *"sub/deep/eicar.com"* ]]
+}
+
+@test "a file larger than StreamMaxLength is not called OK" {
+    head -c $((2 * 1024 * 1024)) /dev/zero >"$T/big.bin"
+    printf '%s' "$ALPHA_STRING" >>"$T/big.bin"
+    run --separate-stderr "$NG" -c "$LAB_CONF" --stream "$T/big.bin"
+    [ "$status" -eq 2 ]
+    [[ $output == *"$T/big.bin: Not scanned: 2097175 bytes is over StreamMaxLength (1048576 bytes). ERROR"* ]]
+    [[ $output != *": OK"* ]]
+}
+
+@test "a symlink to an infected file named on the command line is scanned" {
+    ln -s "$T/tree/sub/deep/eicar.com" "$T/link.com"
+    for mode in "" --stream --fdpass; do
+        run "$NG" -c "$LAB_CONF" --no-summary $mode "$T/link.com"
+        [ "$status" -eq 1 ]
+        [ "$output" = "$T/link.com: $EICAR_SIG FOUND" ]
+    done
+}
+
+@test "FollowDirectorySymlinks off and on" {
+    mkdir "$T/elsewhere"
+    make_eicar "$T/elsewhere/e.com"
+    mkdir "$T/d"
+    ln -s "$T/elsewhere" "$T/d/link"
+    run "$NG" -c "$LAB_CONF" --stream --no-summary "$T/d"
+    [ "$status" -eq 0 ]
+    cp "$LAB_CONF" "$T/follow.conf"
+    echo 'FollowDirectorySymlinks yes' >>"$T/follow.conf"
+    run "$NG" -c "$T/follow.conf" --stream --no-summary "$T/d"
+    [ "$status" -eq 1 ]
+    [[ $output == *"$T/d/link/e.com: $EICAR_SIG FOUND"* ]]
+}
+
+@test "an unreadable file as a non-root user: an error line, the walk goes on" {
+    command -v setpriv >/dev/null || skip "setpriv missing"
+    [ "$(id -u)" -eq 0 ] || skip "needs root to switch user"
+    # a directory the unprivileged user can reach (the bats one is private)
+    local u
+    u=$(mktemp -d /tmp/ng-unreadable.XXXXXX)
+    chmod 755 "$u"
+    echo secret >"$u/secret.txt"
+    chmod 000 "$u/secret.txt"
+    make_eicar "$u/x.com"
+    chmod 644 "$u/x.com"
+    cp "$LAB_TCP_CONF" "$u/u.conf"
+    chmod 644 "$u/u.conf"
+    local as_nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups)
+    run "${as_nobody[@]}" "$NG" -c "$u/u.conf" --stream "$u"
+    rm -rf "$u"
+    [ "$status" -eq 1 ]
+    [[ $output == *"$u/secret.txt: Failed to open file. ERROR"* ]]
+    [[ $output == *"$u/x.com: $EICAR_SIG FOUND"* ]]
+}
