@@ -22,6 +22,7 @@ enum {
 	OPT_FDPASS,
 	OPT_STREAM,
 	OPT_TIMEOUT,
+	OPT_MAX_INFLIGHT,
 	OPT_IGNORED_FLAG, /* clamscan options clamdscan accepts and ignores */
 	OPT_IGNORED_ARG,
 };
@@ -48,6 +49,7 @@ static const struct option long_options[] = {
 	{ "fdpass", no_argument, NULL, OPT_FDPASS },
 	{ "stream", no_argument, NULL, OPT_STREAM },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT },
 	/* clamscan's tree options: clamdscan takes them and ignores them,
 	 * so command lines written for either tool keep working. */
 	{ "recursive", optional_argument, NULL, 'r' },
@@ -134,6 +136,7 @@ enum ng_opts_status options_parse(int argc, char **argv, struct ng_options *o)
 	memset(o, 0, sizeof(*o));
 	o->command = CMD_SCAN;
 	o->timeout = 300;
+	o->max_inflight = OPTIONS_DEFAULT_INFLIGHT;
 	o->ping_interval = 1;
 
 	opterr = 0; /* we word our own messages */
@@ -208,6 +211,11 @@ enum ng_opts_status options_parse(int argc, char **argv, struct ng_options *o)
 			if (parse_uint(optarg, 0, 86400 * 365, &o->timeout) != 0)
 				return usage_error(o, "invalid argument '%s' for --timeout: expected whole seconds (0 = no limit)",
 						   optarg);
+			break;
+		case OPT_MAX_INFLIGHT:
+			if (parse_uint(optarg, 1, OPTIONS_MAX_INFLIGHT, &o->max_inflight) != 0)
+				return usage_error(o, "invalid argument '%s' for --max-inflight: expected 1 to %d",
+						   optarg, OPTIONS_MAX_INFLIGHT);
 			break;
 		case 'r':
 		case OPT_IGNORED_FLAG:
@@ -289,6 +297,8 @@ void options_help(FILE *out)
 	      "    --stream                           Send file contents to clamd (INSTREAM)\n"
 	      "    --timeout=SECONDS                  Give up on a daemon that makes no progress for\n"
 	      "                                       SECONDS (default 300, 0 = wait forever)\n"
+	      "    --max-inflight=N                   With -m and --stream/--fdpass: requests in\n"
+	      "                                       flight at once (default 16, at most 256)\n"
 	      "    --recursive         -r             Accepted and ignored, as clamdscan does\n"
 	      "\n"
 	      "Exit status: 0 nothing found, 1 infection found, 2 error, 21 --ping got no answer.\n"

@@ -6,6 +6,11 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Requests in flight with -m: see the README's benchmark for the choice. */
+#define OPTIONS_DEFAULT_INFLIGHT 16
+/* Each request in flight holds a descriptor: keep well under RLIMIT_NOFILE. */
+#define OPTIONS_MAX_INFLIGHT 256
+
 enum ng_action { ACTION_NONE, ACTION_REMOVE, ACTION_MOVE, ACTION_COPY };
 
 /* What main() should do once options are parsed. */
@@ -43,6 +48,7 @@ struct ng_options {
 	unsigned ping_interval;  /* seconds */
 	bool ping_given;
 	unsigned timeout; /* --timeout seconds; 0 = wait forever */
+	unsigned max_inflight; /* -m per-file requests in flight */
 	int ignored[8];   /* clamscan options given, for the warning */
 	size_t n_ignored;
 	char **targets;   /* points into argv */

@@ -9,6 +9,11 @@
 
 #include "report.h"
 
+bool tally_balanced(const struct tally *t)
+{
+	return t->submitted == t->clean + t->infected + t->failed;
+}
+
 int report_open(struct report *r, const struct ng_options *o)
 {
 	memset(r, 0, sizeof(*r));

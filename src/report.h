@@ -21,6 +21,10 @@ struct tally {
 	unsigned long not_removed;
 };
 
+/* True when every request sent ended as exactly one of clean, infected,
+ * failed: the check made at the end of every scan. */
+bool tally_balanced(const struct tally *t);
+
 struct report {
 	bool quiet;
 	bool infected_only;

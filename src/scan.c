@@ -19,9 +19,6 @@
 /* How standard input is named in result lines, whatever the transport. */
 #define STDIN_LABEL "stdin"
 
-/* Requests in flight with -m until --max-inflight exists. */
-#define DEFAULT_PARALLEL_WINDOW 16
-
 /* Longest line accepted in a -f file list. */
 #define FILE_LIST_MAX_LINE 65536
 
@@ -113,7 +110,7 @@ static void perfile_scan_target(struct scan_ctx *ctx, const struct target *t)
 	struct scan_file *f;
 
 	if (t->is_dir) {
-		struct walk *w = walk_open(ctx, t);
+		struct walk *w = walk_open(ctx, t, true);
 
 		if (w == NULL)
 			return;
@@ -128,6 +125,55 @@ static void perfile_scan_target(struct scan_ctx *ctx, const struct target *t)
 		report_ok(ctx->rep, t->shown);
 }
 
+/* Whether "z<COMMAND> <path>\0" fits clamd's command buffer of PATH_MAX + 8
+ * bytes; a longer one gets the connection reset without a reply. */
+static bool path_command_fits(const struct scan_ctx *ctx, const struct target *t)
+{
+	size_t frame = 1 + strlen(plan_path_command_name(ctx->plan.path_cmd)) + 1 + strlen(t->real) + 1;
+
+	return frame <= PATH_MAX + 8;
+}
+
+/* A target whose path is too long for a path command: its files go by
+ * descriptor (or contents over TCP) instead, under their real names. */
+static void long_path_scan(struct scan_ctx *ctx, const struct target *t)
+{
+	if (ctx->engine == NULL) {
+		enum transport tr =
+			ctx->ep->kind == ENDPOINT_UNIX ? TRANSPORT_FILDES : TRANSPORT_INSTREAM;
+
+		ctx->engine = engine_new(ctx, tr, 1);
+		if (ctx->engine == NULL) {
+			ctx->tally.errors++;
+			return;
+		}
+	}
+	report_verbose(ctx->rep, "%s: path too long for a path command; sending its files instead",
+		       t->shown);
+	perfile_scan_target(ctx, t);
+}
+
+/* -z on a directory: clamd's ALLMATCHSCAN stops a directory at its first
+ * infected file, so (as clamdscan) we walk and send one per file. */
+static void allmatch_walk(struct scan_ctx *ctx, const struct target *t)
+{
+	struct tally before = ctx->tally;
+	struct walk *w = walk_open(ctx, t, false);
+	struct scan_file *f;
+
+	if (w == NULL)
+		return;
+	while ((f = walk_next(w)) != NULL) {
+		struct target ft = { .shown = f->shown, .real = f->path, .is_regular = true };
+
+		path_scan_target(ctx, &ft);
+		scan_file_free(f);
+	}
+	walk_close(w);
+	if (all_clean_since(&before, &ctx->tally))
+		report_ok(ctx->rep, t->shown);
+}
+
 /* Scans one command-line argument. */
 static void scan_arg(struct scan_ctx *ctx, const char *arg)
 {
@@ -138,8 +184,13 @@ static void scan_arg(struct scan_ctx *ctx, const char *arg)
 		target_free(&t);
 		return;
 	}
-	if (!ctx->plan.client_walk) {
-		path_scan_target(ctx, &t);
+	if (!ctx->plan.client_walk && t.is_dir && ctx->plan.path_cmd == PATH_ALLMATCHSCAN) {
+		allmatch_walk(ctx, &t);
+	} else if (!ctx->plan.client_walk && !path_command_fits(ctx, &t)) {
+		long_path_scan(ctx, &t);
+	} else if (!ctx->plan.client_walk) {
+		if (path_scan_target(ctx, &t))
+			report_ok(ctx->rep, t.shown);
 	} else if (!t.is_dir && !t.is_regular) {
 		/* a FIFO could block forever and a device never end */
 		report_warning(ctx->rep, "%s: Not supported file type", t.shown);
@@ -242,6 +293,7 @@ int scan_run(struct scan_ctx *ctx)
 {
 	struct plan_input in;
 	struct timeval start, end;
+	bool balanced;
 
 	gettimeofday(&start, NULL);
 	choose_daemon(ctx);
@@ -258,7 +310,7 @@ int scan_run(struct scan_ctx *ctx)
 		report_warning(ctx->rep, "%s", ctx->plan.note);
 	if (ctx->plan.client_walk) {
 		ctx->engine = engine_new(ctx, ctx->plan.transport,
-					 ctx->plan.parallel ? DEFAULT_PARALLEL_WINDOW : 1);
+					 ctx->plan.parallel ? ctx->opts->max_inflight : 1);
 		if (ctx->engine == NULL)
 			return 2;
 	}
@@ -297,8 +349,19 @@ int scan_run(struct scan_ctx *ctx)
 	ctx->engine = NULL;
 
 	gettimeofday(&end, NULL);
+	balanced = tally_balanced(&ctx->tally);
+	if (!balanced) {
+		/* every request must end as exactly one of the three: anything else is our bug */
+		report_error(ctx->rep,
+			     "internal error: %lu requests sent but %lu clean + %lu infected + %lu failed; "
+			     "please report this bug",
+			     ctx->tally.submitted, ctx->tally.clean, ctx->tally.infected, ctx->tally.failed);
+		ctx->tally.errors++;
+	}
 	if (!ctx->opts->no_summary)
 		report_summary(ctx->rep, &ctx->tally, &start, &end);
+	if (!balanced)
+		return 2;
 	if (ctx->tally.infected_files > 0)
 		return 1;
 	return ctx->tally.errors > 0 ? 2 : 0;

@@ -36,8 +36,9 @@ struct target {
  * directory) and returns the exit status: 0 clean, 1 found, 2 error. */
 int scan_run(struct scan_ctx *ctx);
 
-/* Path mode: the daemon opens and walks target->real itself. */
-void path_scan_target(struct scan_ctx *ctx, const struct target *t);
+/* Path mode: the daemon opens and walks target->real itself. Returns true
+ * when the daemon answered OK for the target itself (the caller prints it). */
+bool path_scan_target(struct scan_ctx *ctx, const struct target *t);
 
 /* The path to print for a reply naming `reply`, a path at or under t->real:
  * re-rooted under t->shown when the user named a symlink. Writes into buf. */

@@ -122,8 +122,9 @@ out:
 	splitter_free(&sp);
 }
 
-void path_scan_target(struct scan_ctx *ctx, const struct target *t)
+bool path_scan_target(struct scan_ctx *ctx, const struct target *t)
 {
+	bool clean = false;
 	const char *cmd = plan_path_command_name(ctx->plan.path_cmd);
 	struct path_outcome *out;
 	struct conn c;
@@ -136,7 +137,7 @@ void path_scan_target(struct scan_ctx *ctx, const struct target *t)
 		report_error(ctx->rep, "%s: out of memory", t->shown);
 		ctx->tally.errors++;
 		ctx->tally.failed++;
-		return;
+		return false;
 	}
 	if (conn_open(&c, ctx->ep, ctx->opts->timeout) != 0) {
 		if (errno == ETIMEDOUT)
@@ -150,7 +151,7 @@ void path_scan_target(struct scan_ctx *ctx, const struct target *t)
 		ctx->tally.errors++;
 		ctx->tally.failed++;
 		free(out);
-		return;
+		return false;
 	}
 	flen = strlen(cmd) + strlen(t->real) + 3;
 	frame = malloc(flen);
@@ -186,7 +187,7 @@ done:
 		ctx->tally.failed++;
 	} else if (out->ok_for_target) {
 		ctx->tally.clean++;
-		report_ok(ctx->rep, t->shown);
+		clean = true;
 	} else {
 		/* replies came, none of them a verdict on this target */
 		report_error(ctx->rep, "clamd at %s: no result for %s in its reply to %s", ctx->ep->name,
@@ -196,4 +197,5 @@ done:
 	}
 	free(frame);
 	free(out);
+	return clean;
 }

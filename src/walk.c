@@ -17,6 +17,7 @@ struct walk {
 	struct scan_ctx *ctx;
 	const struct target *t;
 	FTS *fts;
+	bool open_files;
 };
 
 /* fts_number marks an entry we asked fts to follow (a permitted symlink). */
@@ -29,6 +30,7 @@ void scan_file_free(struct scan_file *f)
 	if (f->fd >= 0)
 		close(f->fd);
 	free(f->shown);
+	free(f->path);
 	free(f);
 }
 
@@ -97,7 +99,24 @@ static int walk_order(const FTSENT **a, const FTSENT **b)
 	return ia < ib ? -1 : ia > ib;
 }
 
-struct walk *walk_open(struct scan_ctx *ctx, const struct target *t)
+/* A file named for a path command: not opened here, the daemon opens it. */
+static struct scan_file *named_file(struct scan_ctx *ctx, const FTSENT *e, const char *shown)
+{
+	struct scan_file *f = calloc(1, sizeof(*f));
+
+	if (f == NULL || (f->shown = strdup(shown)) == NULL || (f->path = strdup(e->fts_path)) == NULL) {
+		if (f != NULL)
+			free(f->shown);
+		free(f);
+		file_error(ctx, shown, "Out of memory.", ENOMEM);
+		return NULL;
+	}
+	f->fd = -1;
+	f->size = e->fts_statp->st_size;
+	return f;
+}
+
+struct walk *walk_open(struct scan_ctx *ctx, const struct target *t, bool open_files)
 {
 	struct walk *w = calloc(1, sizeof(*w));
 	char *roots[2] = { t->real, NULL };
@@ -109,6 +128,7 @@ struct walk *walk_open(struct scan_ctx *ctx, const struct target *t)
 	}
 	w->ctx = ctx;
 	w->t = t;
+	w->open_files = open_files;
 	w->fts = fts_open(roots, FTS_PHYSICAL | FTS_COMFOLLOW, walk_order);
 	if (w->fts == NULL) {
 		report_error(ctx->rep, "Can't access file %s: %s", t->shown, strerror(errno));
@@ -175,7 +195,7 @@ struct scan_file *walk_next(struct walk *w)
 			ctx->tally.errors++;
 			break;
 		case FTS_F: {
-			struct scan_file *f = open_checked(ctx, e->fts_accpath, path, e->fts_statp,
+			struct scan_file *f = !w->open_files ? named_file(ctx, e, path) : open_checked(ctx, e->fts_accpath, path, e->fts_statp,
 							   e->fts_number != WALK_FOLLOWED &&
 								   e->fts_level > 0);
 

@@ -11,7 +11,8 @@
 /* One regular file, open and ready to be sent. */
 struct scan_file {
 	char *shown;  /* the path printed for it (owned) */
-	int fd;       /* O_RDONLY, owned; -1 once closed */
+	char *path;   /* the path as walked, for path commands (owned) */
+	int fd;       /* O_RDONLY, owned; -1 when not opened */
 	off_t size;
 	dev_t dev;
 	ino_t ino;
@@ -22,8 +23,9 @@ void scan_file_free(struct scan_file *f);
 
 struct walk;
 
-/* Starts a walk of t. Returns NULL (reported, counted) on failure. */
-struct walk *walk_open(struct scan_ctx *ctx, const struct target *t);
+/* Starts a walk of t. With open_files false, files are named but not
+ * opened (for path commands). Returns NULL (reported, counted) on failure. */
+struct walk *walk_open(struct scan_ctx *ctx, const struct target *t, bool open_files);
 
 /* The next file to send (caller owns it), or NULL when the walk is over.
  * Files that cannot be sent are reported and counted here. */

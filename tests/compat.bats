@@ -94,6 +94,16 @@ same_as_ref() {
     [[ $ng_out == *"Infected files: 1"* ]]
 }
 
+@test "-z on directories: every match of every file, one OK per clean directory" {
+    mkdir -p "$T/clean/sub"
+    echo a >"$T/clean/a"
+    echo b >"$T/clean/sub/b"
+    same_as_ref -c "$LAB_CONF" -z tree clean
+    [ "$(grep -c "both.bin: " <<<"$ng_out")" -eq 2 ]
+    [[ $ng_out == *"$T/clean: OK"* ]]
+    [[ $ng_out == *"Infected files: 3"* ]]
+}
+
 @test "-i prints no OK lines" {
     same_as_ref -c "$LAB_CONF" -i tree tree/clean.txt
     [[ $ng_out != *": OK"* ]]
@@ -396,4 +406,28 @@ same_as_ref() {
     [ "$status" -eq 1 ]
     [[ $output == *"$u/secret.txt: Failed to open file. ERROR"* ]]
     [[ $output == *"$u/x.com: $EICAR_SIG FOUND"* ]]
+}
+
+# Makes a file whose absolute path is exactly $2 characters under $1; prints it.
+long_path_file() {
+    local p=$1 want=$2 n
+    while [ $((want - ${#p} - 1)) -gt 255 ]; do
+        p="$p/$(head -c 200 /dev/zero | tr '\0' d)"
+    done
+    mkdir -p "$p"
+    n=$((want - ${#p} - 1))
+    printf '%s/%s' "$p" "$(head -c "$n" /dev/zero | tr '\0' f)"
+}
+
+@test "a path too long for clamd's command buffer is sent by descriptor" {
+    # 4094 bytes: under PATH_MAX, but "zCONTSCAN <path>" no longer fits
+    # clamd's PATH_MAX + 8 buffer (clamdscan gets "Communication error")
+    f=$(long_path_file "$T/lp" 4094)
+    make_eicar "$f"
+    run --separate-stderr "$NG" -c "$LAB_CONF" --no-summary "$f"
+    [ "$status" -eq 1 ]
+    [ "$output" = "$f: $EICAR_SIG FOUND" ]
+    run --separate-stderr "$NG" -c "$LAB_TCP_CONF" --no-summary "$f"
+    [ "$status" -eq 1 ]
+    [ "$output" = "$f: $EICAR_SIG FOUND" ]
 }
