@@ -140,7 +140,9 @@ struct walk *walk_open(struct scan_ctx *ctx, const struct target *t, bool open_f
 }
 
 /* Decides what to do with a symlink met inside the tree: follow it when
- * clamd.conf allows that kind, otherwise pass over it as clamd does. */
+ * clamd.conf allows that kind, otherwise pass over it as clamd does. A
+ * followed link keeps its resolved path: what is below it is shown under
+ * that, as clamdscan shows it. */
 static void on_symlink(struct walk *w, FTSENT *e)
 {
 	struct stat st;
@@ -150,9 +152,43 @@ static void on_symlink(struct walk *w, FTSENT *e)
 		return;
 	if ((S_ISDIR(st.st_mode) && c->follow_dir_symlinks) ||
 	    (S_ISREG(st.st_mode) && c->follow_file_symlinks)) {
+		e->fts_pointer = realpath(e->fts_accpath, NULL);
+		if (e->fts_pointer == NULL)
+			return;
 		e->fts_number = WALK_FOLLOWED;
 		fts_set(w->fts, e, FTS_FOLLOW);
 	}
+}
+
+/* The path shown for e: under the nearest followed link's resolved path,
+ * else under the target as the user named it. */
+static const char *display_path(const struct walk *w, const FTSENT *e, char *buf, size_t len)
+{
+	for (const FTSENT *a = e; a != NULL && a->fts_level >= FTS_ROOTLEVEL; a = a->fts_parent) {
+		if (a->fts_number == WALK_FOLLOWED && a->fts_pointer != NULL) {
+			snprintf(buf, len, "%s%s", (const char *)a->fts_pointer,
+				 e->fts_path + a->fts_pathlen);
+			return buf;
+		}
+	}
+	return target_display(w->t, e->fts_path, buf, len);
+}
+
+/* Frees the resolved path kept on a followed link's entry. */
+static void forget_followed(FTSENT *e)
+{
+	if (e->fts_number == WALK_FOLLOWED) {
+		free(e->fts_pointer);
+		e->fts_pointer = NULL;
+		e->fts_number = 0;
+	}
+}
+
+/* MaxDirectoryRecursion as clamdscan reads it: 0 means no limit. */
+static bool too_deep(const struct ng_conf *c, const FTSENT *e)
+{
+	return c->max_dir_recursion != 0 && e->fts_level > 0 &&
+	       (unsigned)e->fts_level > c->max_dir_recursion;
 }
 
 struct scan_file *walk_next(struct walk *w)
@@ -163,28 +199,35 @@ struct scan_file *walk_next(struct walk *w)
 
 	/* fts_read signals the end with NULL and an unchanged errno */
 	while ((errno = 0, e = fts_read(w->fts)) != NULL) {
-		const char *path = target_display(w->t, e->fts_path, shown, sizeof(shown));
+		const char *path = display_path(w, e, shown, sizeof(shown));
 
 		if (e->fts_level > 0 && e->fts_info != FTS_DP && conf_excluded(ctx->conf, e->fts_path)) {
 			report_verbose(ctx->rep, "%s: Excluded", path);
 			if (e->fts_info == FTS_D)
 				fts_set(w->fts, e, FTS_SKIP);
+			forget_followed(e);
 			continue;
 		}
 		switch (e->fts_info) {
 		case FTS_D:
-			if (e->fts_level > (short)(ctx->conf->max_dir_recursion > 30000
-							   ? 30000
-							   : ctx->conf->max_dir_recursion))
+			if (too_deep(ctx->conf, e)) {
+				report_warning(ctx->rep, "Directory recursion limit reached");
 				fts_set(w->fts, e, FTS_SKIP);
+				forget_followed(e);
+			}
+			break;
+		case FTS_DP:
+			forget_followed(e);
 			break;
 		case FTS_DC:
 			report_verbose(ctx->rep, "%s: directory cycle, not entered again", path);
+			forget_followed(e);
 			break;
 		case FTS_DNR:
 		case FTS_ERR:
 		case FTS_NS:
 			file_error(ctx, path, "Can't access file.", e->fts_errno);
+			forget_followed(e);
 			break;
 		case FTS_SL:
 			on_symlink(w, e);
@@ -193,18 +236,22 @@ struct scan_file *walk_next(struct walk *w)
 			/* FIFOs, sockets, devices: opening one could block or never end */
 			report_warning(ctx->rep, "%s: Not supported file type", path);
 			ctx->tally.errors++;
+			forget_followed(e);
 			break;
 		case FTS_F: {
-			struct scan_file *f = !w->open_files ? named_file(ctx, e, path) : open_checked(ctx, e->fts_accpath, path, e->fts_statp,
-							   e->fts_number != WALK_FOLLOWED &&
-								   e->fts_level > 0);
+			bool followed = e->fts_number == WALK_FOLLOWED;
+			struct scan_file *f = !w->open_files ? named_file(ctx, e, path)
+							     : open_checked(ctx, e->fts_accpath, path,
+									    e->fts_statp,
+									    !followed && e->fts_level > 0);
 
+			forget_followed(e);
 			if (f != NULL)
 				return f;
 			break; /* reported; the walk goes on */
 		}
 		default:
-			break; /* FTS_DP, FTS_SLNONE, FTS_DOT */
+			break; /* FTS_SLNONE, FTS_DOT */
 		}
 	}
 	if (errno != 0) {

@@ -378,13 +378,64 @@ same_as_ref() {
     make_eicar "$T/elsewhere/e.com"
     mkdir "$T/d"
     ln -s "$T/elsewhere" "$T/d/link"
-    run "$NG" -c "$LAB_CONF" --stream --no-summary "$T/d"
-    [ "$status" -eq 0 ]
+    same_as_ref -c "$LAB_CONF" --stream "$T/d"
+    [ "$ng_status" -eq 0 ]
     cp "$LAB_CONF" "$T/follow.conf"
     echo 'FollowDirectorySymlinks yes' >>"$T/follow.conf"
-    run "$NG" -c "$T/follow.conf" --stream --no-summary "$T/d"
-    [ "$status" -eq 1 ]
-    [[ $output == *"$T/d/link/e.com: $EICAR_SIG FOUND"* ]]
+    for mode in --stream --fdpass; do
+        same_as_ref -c "$T/follow.conf" $mode "$T/d"
+        [ "$ng_status" -eq 1 ]
+        # as clamdscan: shown under the link's resolved path
+        [[ $ng_out == *"$T/elsewhere/e.com: $EICAR_SIG FOUND"* ]]
+    done
+}
+
+@test "FollowFileSymlinks off and on" {
+    mkdir "$T/l"
+    ln -s "$T/tree/sub/deep/eicar.com" "$T/l/link.com"
+    echo plain >"$T/l/plain.txt"
+    same_as_ref -c "$LAB_CONF" --stream "$T/l"
+    [ "$ng_status" -eq 0 ]
+    cp "$LAB_CONF" "$T/follow.conf"
+    echo 'FollowFileSymlinks yes' >>"$T/follow.conf"
+    same_as_ref -c "$T/follow.conf" --stream "$T/l"
+    [ "$ng_status" -eq 1 ]
+    same_as_ref -c "$T/follow.conf" --fdpass "$T/l"
+    [ "$ng_status" -eq 1 ]
+}
+
+@test "MaxDirectoryRecursion limits the walk (0: no limit), with clamdscan's warning" {
+    mkdir -p "$T/r/a/b/c"
+    for d in r r/a r/a/b r/a/b/c; do make_eicar "$T/$d/e.com"; done
+    for depth in 0 1 2; do
+        cp "$LAB_CONF" "$T/rec$depth.conf"
+        echo "MaxDirectoryRecursion $depth" >>"$T/rec$depth.conf"
+        same_as_ref -c "$T/rec$depth.conf" --stream "$T/r"
+    done
+    "$NG" -c "$T/rec1.conf" --stream "$T/r" 2>&1 >/dev/null | grep -q "WARNING: Directory recursion limit reached"
+    run "$NG" -c "$T/rec0.conf" --stream --no-summary "$T/r"
+    [ "${#lines[@]}" -eq 4 ]
+}
+
+@test "names with newlines, in every transport" {
+    mkdir "$T/nl"
+    make_eicar "$T/nl/new
+line.com"
+    echo ok >"$T/nl/ok
+name"
+    same_as_ref -c "$LAB_CONF" "$T/nl"
+    same_as_ref -c "$LAB_CONF" --stream "$T/nl"
+    same_as_ref -c "$LAB_CONF" --fdpass "$T/nl"
+    [[ $ng_out == *"new
+line.com: $EICAR_SIG FOUND"* ]]
+}
+
+@test "a TCPAddr that does not resolve is an error, never 'local'" {
+    printf 'TCPSocket 3310\nTCPAddr no-such-host.invalid\n' >"$T/unres.conf"
+    run "$NG" -c "$T/unres.conf" tree/clean.txt
+    [ "$status" -eq 2 ]
+    [[ $output == *"no-such-host.invalid: cannot resolve"* ]]
+    [[ $output != *": OK"* ]]
 }
 
 @test "an unreadable file as a non-root user: an error line, the walk goes on" {
