@@ -32,6 +32,8 @@ void conf_init(struct ng_conf *c)
 }
 
 /* Formats "FILE:LINE: message" into the state's error buffer; returns -1. */
+static int fail(struct parse_state *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 static int fail(struct parse_state *ps, const char *fmt, ...)
 {
 	char msg[256];
@@ -105,6 +107,108 @@ static int parse_number(const char *v, unsigned long min, unsigned long max, uns
 		return -1;
 	*out = (unsigned)n;
 	return 0;
+}
+
+/* Most copies of sub-expressions an ExcludePath may make glibc's regcomp
+ * build: 2^16, about 40 MiB. Real patterns are in the tens. */
+#define REGEX_MAX_EXPANSION 65536.0
+#define REGEX_MAX_LENGTH 1024
+#define REGEX_MAX_STACKED 8
+
+/* Skips a bracket expression starting at p ('['); returns its last char. */
+static const char *skip_bracket(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p != '\0' && *p != ']') {
+		if (p[0] == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+			const char *end = strchr(p + 2, ']');
+
+			p = end ? end : p + strlen(p) - 1;
+		}
+		p++;
+	}
+	return *p ? p : p - 1;
+}
+
+/* An upper bound on the copies glibc's regcomp makes of an expression:
+ * "x+" copies x once more, "x{m,n}" n times, and copies of copies multiply,
+ * so stacked or nested repetitions grow exponentially (a+++... or ((a+)+)+
+ * take gigabytes). */
+static double regex_expansion(const char *re)
+{
+	double seq[64] = { 0 }, last[64] = { 0 };
+	int d = 0, stacked = 0;
+
+	/* long ones, or runs of quantifiers (a??????*: no meaning beyond a*),
+	 * make glibc's compile time explode as well */
+	if (strlen(re) > REGEX_MAX_LENGTH)
+		return REGEX_MAX_EXPANSION + 1;
+	for (const char *p = re; *p != '\0'; p++) {
+		stacked = strchr("*+?{", *p) != NULL ? stacked + 1 : 0;
+		if (stacked > REGEX_MAX_STACKED)
+			return REGEX_MAX_EXPANSION + 1;
+		switch (*p) {
+		case '(':
+			if (d == 63)
+				return REGEX_MAX_EXPANSION + 1;
+			d++;
+			seq[d] = last[d] = 0;
+			break;
+		case ')':
+			if (d > 0) {
+				double group = seq[d] + last[d];
+
+				d--;
+				seq[d] += last[d];
+				last[d] = group;
+			}
+			break;
+		case '|':
+			seq[d] += last[d];
+			last[d] = 0;
+			break;
+		case '+':
+			last[d] *= 2;
+			break;
+		case '*':
+		case '?':
+			break;
+		case '{': {
+			char *end;
+			unsigned long m = strtoul(p + 1, &end, 10), n = m;
+
+			if (*end == ',')
+				n = isdigit((unsigned char)end[1]) ? strtoul(end + 1, &end, 10) : m + 1;
+			last[d] *= (double)(n > m ? n : m) + 1;
+			p = strchr(p, '}') ? strchr(p, '}') : p;
+			break;
+		}
+		case '[':
+			seq[d] += last[d];
+			last[d] = 1;
+			p = skip_bracket(p);
+			break;
+		case '\\':
+			if (p[1] != '\0')
+				p++;
+			/* fall through */
+		default:
+			seq[d] += last[d];
+			last[d] = 1;
+			break;
+		}
+		if (last[d] > REGEX_MAX_EXPANSION)
+			return last[d];
+	}
+	while (d > 0) {
+		seq[d - 1] += seq[d] + last[d];
+		d--;
+	}
+	return seq[0] + last[0];
 }
 
 /* Replaces *slot with a copy of v. */
@@ -182,6 +286,10 @@ static int apply(struct ng_conf *c, struct parse_state *ps, const char *key, con
 
 		if (c->n_exclude == CONF_MAX_EXCLUDE)
 			return fail(ps, "too many ExcludePath lines (at most %d)", CONF_MAX_EXCLUDE);
+		if (regex_expansion(value) > REGEX_MAX_EXPANSION)
+			return fail(ps,
+				    "ExcludePath '%.80s' is too long or nests or stacks repetitions too deeply to compile",
+				    value);
 		rc = regcomp(&c->exclude[c->n_exclude], value, REG_EXTENDED | REG_NOSUB);
 		if (rc != 0) {
 			regerror(rc, &c->exclude[c->n_exclude], rerr, sizeof(rerr));

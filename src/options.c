@@ -63,6 +63,9 @@ static const char short_options[] = ":hVvc:l:f:p:wmzir";
 
 /* Formats a usage error into o->error; returns OPTS_USAGE. */
 static enum ng_opts_status usage_error(struct ng_options *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static enum ng_opts_status usage_error(struct ng_options *o, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -228,9 +231,10 @@ enum ng_opts_status options_parse(int argc, char **argv, struct ng_options *o)
 		case '?':
 		default:
 			if (strncmp(offending(argc, argv), "--", 2) == 0)
-				return usage_error(o, optopt != 0 ? "option '%s' doesn't allow an argument"
-								  : "unrecognized option '%s'",
-						   offending(argc, argv));
+				return optopt != 0 ? usage_error(o, "option '%s' doesn't allow an argument",
+								 offending(argc, argv))
+						   : usage_error(o, "unrecognized option '%s'",
+								 offending(argc, argv));
 			return usage_error(o, "invalid option -- '%c'", optopt);
 		}
 		if (st != OPTS_OK)

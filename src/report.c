@@ -27,8 +27,8 @@ int report_open(struct report *r, const struct ng_options *o)
 	r->log = fopen(o->log_file, "ae");
 	if (r->log == NULL)
 		return -1;
-	fputs("--------------------------------------\n", r->log);
-	fflush(r->log);
+	/* clamdscan shows the separator on stdout too */
+	report_info(r, "--------------------------------------");
 	return 0;
 }
 
@@ -41,6 +41,9 @@ void report_close(struct report *r)
 }
 
 /* Writes one formatted line to the terminal stream (unless NULL) and the log. */
+static void emit(struct report *r, FILE *term, const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
 static void emit(struct report *r, FILE *term, const char *prefix, const char *fmt, va_list ap)
 {
 	va_list copy;
@@ -65,6 +68,9 @@ static void emit(struct report *r, FILE *term, const char *prefix, const char *f
 
 /* emit() with variadic arguments. */
 static void emitf(struct report *r, FILE *term, const char *prefix, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void emitf(struct report *r, FILE *term, const char *prefix, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -79,10 +85,16 @@ static FILE *info_stream(const struct report *r)
 	return r->quiet ? NULL : stdout;
 }
 
-/* Where messages go: stderr, or stdout with --stdout. */
+/* Where error messages go: stderr, or stdout with --stdout. */
 static FILE *message_stream(const struct report *r)
 {
 	return r->to_stdout ? stdout : stderr;
+}
+
+/* Warnings go there too, but --quiet silences them (errors it does not). */
+static FILE *warning_stream(const struct report *r)
+{
+	return r->quiet ? NULL : message_stream(r);
 }
 
 void report_found(struct report *r, const char *path, const char *signature)
@@ -138,7 +150,7 @@ void report_warning(struct report *r, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	emit(r, message_stream(r), "WARNING: ", fmt, ap);
+	emit(r, warning_stream(r), "WARNING: ", fmt, ap);
 	va_end(ap);
 }
 

@@ -143,13 +143,18 @@ struct walk *walk_open(struct scan_ctx *ctx, const struct target *t, bool open_f
  * clamd.conf allows that kind, otherwise pass over it as clamd does. A
  * followed link keeps its resolved path: what is below it is shown under
  * that, as clamdscan shows it. */
-static void on_symlink(struct walk *w, FTSENT *e)
+static void on_symlink(struct walk *w, FTSENT *e, const char *path)
 {
 	struct stat st;
 	const struct ng_conf *c = w->ctx->conf;
 
-	if (stat(e->fts_accpath, &st) != 0)
+	if (!c->follow_dir_symlinks && !c->follow_file_symlinks)
+		return; /* links are passed over silently, as clamd does */
+	if (stat(e->fts_accpath, &st) != 0) {
+		report_error(w->ctx->rep, "Can't access file %s", path);
+		w->ctx->tally.errors++;
 		return;
+	}
 	if ((S_ISDIR(st.st_mode) && c->follow_dir_symlinks) ||
 	    (S_ISREG(st.st_mode) && c->follow_file_symlinks)) {
 		e->fts_pointer = realpath(e->fts_accpath, NULL);
@@ -157,7 +162,11 @@ static void on_symlink(struct walk *w, FTSENT *e)
 			return;
 		e->fts_number = WALK_FOLLOWED;
 		fts_set(w->fts, e, FTS_FOLLOW);
+		return;
 	}
+	/* following is on, but not for this kind: clamdscan's warning */
+	report_warning(w->ctx->rep, "%s: Not supported file type", path);
+	w->ctx->tally.errors++;
 }
 
 /* The path shown for e: under the nearest followed link's resolved path,
@@ -230,7 +239,8 @@ struct scan_file *walk_next(struct walk *w)
 			forget_followed(e);
 			break;
 		case FTS_SL:
-			on_symlink(w, e);
+		case FTS_SLNONE:
+			on_symlink(w, e, path);
 			break;
 		case FTS_DEFAULT:
 			/* FIFOs, sockets, devices: opening one could block or never end */
@@ -251,7 +261,7 @@ struct scan_file *walk_next(struct walk *w)
 			break; /* reported; the walk goes on */
 		}
 		default:
-			break; /* FTS_SLNONE, FTS_DOT */
+			break; /* FTS_DOT */
 		}
 	}
 	if (errno != 0) {

@@ -530,6 +530,52 @@ static void load_file_with_nul_is_error(void **state)
 	unlink(tmpl);
 }
 
+/* Stacked or nested repetitions that would make glibc's regcomp take
+ * gigabytes are refused with a message naming file and line. */
+static void exclude_path_explosive_regex_is_refused(void **state)
+{
+	static const char *const bad[] = {
+		"ExcludePath a++++++++++++++++++++\n",
+		"ExcludePath ((((((((((((((((((((a)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+\n",
+		"ExcludePath ((((((a){2,9}){2,9}){2,9}){2,9}){2,9}){2,9}\n",
+		"ExcludePath ^/7?????????*?\n",
+	};
+	char err[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct ng_conf c;
+
+		conf_init(&c);
+		assert_int_equal(conf_parse(&c, "x.conf", bad[i], err, sizeof(err)), -1);
+		assert_non_null(strstr(err, "x.conf:1: ExcludePath"));
+		assert_non_null(strstr(err, "too deeply"));
+		conf_free(&c);
+	}
+}
+
+/* Ordinary patterns, including bounded repetition, are accepted. */
+static void exclude_path_ordinary_regexes_accepted(void **state)
+{
+	struct ng_conf c;
+	char err[512];
+
+	(void)state;
+	conf_init(&c);
+	assert_int_equal(conf_parse(&c, "x.conf",
+				    "ExcludePath ^/proc/\n"
+				    "ExcludePath \\.(tmp|bak)$\n"
+				    "ExcludePath [[:digit:]]{1,1000}x\n"
+				    "ExcludePath ^/srv/(a+|b+)/cache[]/]\n",
+				    err, sizeof(err)),
+			 0);
+	assert_int_equal(c.n_exclude, 4);
+	assert_true(conf_excluded(&c, "/srv/aaa/cache/x"));
+	assert_true(conf_excluded(&c, "/home/x/file.bak"));
+	assert_false(conf_excluded(&c, "/home/x/file.txt"));
+	conf_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -553,6 +599,8 @@ int main(void)
 		cmocka_unit_test(tcpsocket_out_of_range_is_error),
 		cmocka_unit_test(local_socket_relative_is_error),
 		cmocka_unit_test(exclude_path_invalid_regex_is_error),
+		cmocka_unit_test(exclude_path_explosive_regex_is_refused),
+		cmocka_unit_test(exclude_path_ordinary_regexes_accepted),
 		cmocka_unit_test(read_key_without_value_is_error),
 		cmocka_unit_test(example_line_is_error),
 		cmocka_unit_test(overlong_line_is_error),
