@@ -63,7 +63,7 @@ static int broke(struct engine *e, const char *short_why, const char *fmt, ...)
 static int broke(struct engine *e, const char *short_why, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(e->why, sizeof(e->why), "clamd at %s: ", e->conn.ep ? e->conn.ep->name : "?");
+	int n = snprintf(e->why, sizeof(e->why), "clamd at %s: ", e->ctx->ep->name);
 
 	va_start(ap, fmt);
 	vsnprintf(e->why + n, sizeof(e->why) - (size_t)n, fmt, ap);
@@ -158,6 +158,8 @@ static int on_record(struct engine *e, char *rec)
 		char msg[240];
 
 		/* e.g. COMMAND UNAVAILABLE: an answer, but no verdict */
+		report_error(e->ctx->rep, "clamd at %s: answered \"%.200s\" instead of a result for %s",
+			     e->ctx->ep->name, r.detail, req->file->shown);
 		snprintf(msg, sizeof(msg), "clamd answered \"%.200s\".", r.detail);
 		finish(e, req, REPLY_ERROR, msg);
 	} else {
@@ -175,9 +177,9 @@ static int receive(struct engine *e, bool wait)
 	ssize_t n;
 	int got;
 
+	/* no grace here: clamd's MaxScanTime bounds one file's scan (2 min by
+	 * default), so a silent request is a fault, whatever PING says */
 	while (wait && conn_wait(&e->conn, POLLIN) != 0) {
-		if (errno == ETIMEDOUT && daemon_alive(e->conn.ep, e->conn.timeout))
-			continue; /* busy with a big file, not gone */
 		if (errno == ETIMEDOUT)
 			return broke(e, "clamd did not answer in time",
 				     "timed out after %u s with %u requests unanswered", e->conn.timeout,
@@ -259,8 +261,6 @@ static int send_pumping(struct engine *e, const char *buf, size_t len, int fd)
 		do {
 			rc = poll(&p, 1, ms);
 		} while (rc < 0 && errno == EINTR);
-		if (rc == 0 && daemon_alive(e->conn.ep, e->conn.timeout))
-			continue;
 		if (rc == 0)
 			return broke(e, "clamd did not answer in time",
 				     "timed out after %u s: it stopped reading requests", e->conn.timeout);

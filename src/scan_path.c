@@ -100,8 +100,10 @@ static void read_replies(struct scan_ctx *ctx, struct conn *c, const struct targ
 		}
 		if (n == 0 && splitter_pending(&sp) == 0)
 			goto out; /* the normal end of a path command */
-		/* a long directory scan sends nothing until it ends: silence alone is no fault */
-		if (n < 0 && errno == ETIMEDOUT && daemon_alive(ctx->ep, ctx->opts->timeout))
+		/* a directory scan sends nothing until it ends: there silence alone is
+		 * no fault while the daemon answers PING (one file is bounded by
+		 * clamd's own MaxScanTime, so it gets no such grace) */
+		if (n < 0 && errno == ETIMEDOUT && t->is_dir && daemon_alive(ctx->ep, ctx->opts->timeout))
 			continue;
 		{
 			char msg[512];
