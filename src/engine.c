@@ -23,8 +23,13 @@
  * takes 128, yet still well inside a Unix socket's default send buffer. */
 #define CHUNK_SIZE (64 * 1024)
 
-/* Sessions a request may be sent on before it is reported as an error. */
-#define SENDS_PER_REQUEST 2
+/* Failed sessions a request may be charged for before it is an error: a
+ * session that answered nothing, or broke the protocol, charges each
+ * request it left unanswered; one that made progress charges nobody. */
+#define CHARGES_PER_REQUEST 2
+
+/* The short reason of a protocol violation, told apart by address. */
+static const char INVALID_REPLY[] = "clamd sent an invalid reply";
 
 /* Consecutive session failures without one good reply before giving up. */
 #define MAX_RESTARTS 4
@@ -32,6 +37,7 @@
 struct request {
 	struct scan_file *file;
 	unsigned sends;
+	unsigned charges;
 	bool truncated;  /* INSTREAM: more than StreamMaxLength bytes; the rest unsent */
 	int read_errno;  /* INSTREAM: reading the file failed part way */
 };
@@ -44,6 +50,8 @@ struct engine {
 	bool open;
 	bool caps_checked;
 	bool dead;            /* the daemon is given up on: files become errors */
+	bool violated;        /* this session broke the protocol */
+	unsigned answered;    /* replies in this session */
 	unsigned restarts;
 	char why[600];        /* what broke, for the one stderr line */
 	char short_why[160];  /* the same for each file's ERROR line */
@@ -69,6 +77,8 @@ static int broke(struct engine *e, const char *short_why, const char *fmt, ...)
 	vsnprintf(e->why + n, sizeof(e->why) - (size_t)n, fmt, ap);
 	va_end(ap);
 	snprintf(e->short_why, sizeof(e->short_why), "%s", short_why);
+	if (short_why == INVALID_REPLY)
+		e->violated = true;
 	return -1;
 }
 
@@ -137,22 +147,23 @@ static int on_record(struct engine *e, char *rec)
 
 	snprintf(shown_rec, sizeof(shown_rec), "%s", rec);
 	if (reply_parse(rec, true, NULL, &r) != 0)
-		return broke(e, "clamd sent an invalid reply",
+		return broke(e, INVALID_REPLY,
 			     "sent \"%s\", which is not a session reply", shown_rec);
 	if (r.id < 1 || r.id >= (long)e->next_id || e->by_id[r.id] == NULL)
-		return broke(e, "clamd sent an invalid reply", "answered request %ld, which %s", r.id,
+		return broke(e, INVALID_REPLY, "answered request %ld, which %s", r.id,
 			     r.id >= 1 && r.id < (long)e->next_id ? "was already answered"
 								  : "was never sent");
 	req = e->by_id[r.id];
 	if (r.status != REPLY_OTHER && r.path != NULL && !path_fits(e->transport, r.path))
-		return broke(e, "clamd sent an invalid reply",
+		return broke(e, INVALID_REPLY,
 			     "answered \"%s\" for a file it was not sent", shown_rec);
 	if (r.status == REPLY_FOUND || r.status == REPLY_OK) {
 		if (r.path == NULL)
-			return broke(e, "clamd sent an invalid reply", "sent \"%s\"", shown_rec);
+			return broke(e, INVALID_REPLY, "sent \"%s\"", shown_rec);
 	}
 	e->by_id[r.id] = NULL;
 	e->inflight--;
+	e->answered++;
 	e->restarts = 0;
 	if (r.status == REPLY_OTHER) {
 		char msg[240];
@@ -182,8 +193,8 @@ static int receive(struct engine *e, bool wait)
 	while (wait && conn_wait(&e->conn, POLLIN) != 0) {
 		if (errno == ETIMEDOUT)
 			return broke(e, "clamd did not answer in time",
-				     "timed out after %u s with %u requests unanswered", e->conn.timeout,
-				     e->inflight);
+				     "timed out after %u s with %u request%s unanswered", e->conn.timeout,
+				     e->inflight, e->inflight == 1 ? "" : "s");
 		return broke(e, "connection to clamd failed", "%s", strerror(errno));
 	}
 	room = splitter_space(&e->sp, &dst);
@@ -204,14 +215,15 @@ static int receive(struct engine *e, bool wait)
 			return 0;
 		}
 		return broke(e, "clamd closed the connection",
-			     "closed the connection with %u requests unanswered", e->inflight);
+			     "closed the connection with %u request%s unanswered", e->inflight,
+			     e->inflight == 1 ? "" : "s");
 	}
 	splitter_commit(&e->sp, (size_t)n);
 	while ((got = splitter_next(&e->sp, &rec, &len)) == 1)
 		if (on_record(e, rec) != 0)
 			return -1;
 	if (got < 0)
-		return broke(e, "clamd sent an invalid reply", "sent a reply line longer than %d bytes",
+		return broke(e, INVALID_REPLY, "sent a reply line longer than %d bytes",
 			     REPLY_MAX_RECORD);
 	return 0;
 }
@@ -339,7 +351,7 @@ static int check_commands(struct engine *e)
 	if (daemon_command(e->ctx->ep, e->ctx->opts->timeout, "VERSIONCOMMANDS", reply, sizeof(reply),
 			   err, sizeof(err)) != 0) {
 		snprintf(e->why, sizeof(e->why), "%s", err);
-		snprintf(e->short_why, sizeof(e->short_why), "clamd could not be reached");
+		snprintf(e->short_why, sizeof(e->short_why), "clamd could not be reached or did not answer");
 		return -1;
 	}
 	const char *list = strstr(reply, "| COMMANDS:");
@@ -386,6 +398,8 @@ static int session_start(struct engine *e)
 	e->sp.overlong = false;
 	e->next_id = 1;
 	e->inflight = 0;
+	e->answered = 0;
+	e->violated = false;
 	e->open = true;
 	if (send_pumping(e, "zIDSESSION", 11, -1) != 0) {
 		conn_close(&e->conn);
@@ -433,27 +447,34 @@ static void back_off(unsigned restarts)
 		;
 }
 
-/* The session is unusable: requests not yet answered are queued again
- * (once each) or fail; the daemon is given up on after too many tries. */
+/* The session is unusable: requests not yet answered are queued again in
+ * their order, or fail once charged too often; a protocol violation counts
+ * as an error even when the resends succeed. */
 static void session_broken(struct engine *e)
 {
 	unsigned requeued = 0;
+	bool charge = e->violated || e->answered == 0;
 
 	conn_close(&e->conn);
 	e->open = false;
-	for (unsigned id = 1; id < e->next_id; id++) {
+	for (unsigned id = e->next_id; id-- > 1;) {
 		struct request *req = e->by_id[id];
 
 		if (req == NULL)
 			continue;
 		e->by_id[id] = NULL;
-		if (req->sends < SENDS_PER_REQUEST && !e->dead) {
+		if (charge)
+			req->charges++;
+		if (req->charges < CHARGES_PER_REQUEST && !e->dead) {
 			push_front(e, req);
 			requeued++;
 		} else {
 			fail_unanswered(e, req);
 		}
 	}
+	if (e->violated)
+		e->ctx->tally.errors++; /* replies from this daemon cannot be fully trusted */
+	e->violated = false;
 	e->inflight = 0;
 	e->restarts++;
 	if (e->restarts > MAX_RESTARTS)
@@ -490,8 +511,11 @@ static void drive(struct engine *e, bool drain)
 				e->restarts++;
 				if (e->restarts > MAX_RESTARTS)
 					e->dead = true;
-				if (e->dead || e->restarts == 1)
+				if (e->restarts == 1)
 					report_error(e->ctx->rep, "%s", e->why);
+				else if (e->dead)
+					report_error(e->ctx->rep, "%s; giving up after %u attempts", e->why,
+						     e->restarts);
 				if (!e->dead)
 					back_off(e->restarts);
 			}
@@ -501,6 +525,8 @@ static void drive(struct engine *e, bool drain)
 			struct request *req = pop_front(e);
 
 			if (req->sends > 0 && lseek(req->file->fd, 0, SEEK_SET) < 0) {
+				snprintf(e->short_why, sizeof(e->short_why),
+					 "clamd dropped it and standard input cannot be read twice");
 				/* a pipe: what the daemon consumed cannot be sent again */
 				fail_unanswered(e, req);
 				continue;

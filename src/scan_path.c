@@ -28,11 +28,14 @@ static int on_record(struct scan_ctx *ctx, const struct target *t, const char *c
 	struct reply r;
 	char shown[8192];
 
+	char quoted[200];
+
 	out->any_record = true;
+	snprintf(quoted, sizeof(quoted), "%s", rec); /* reply_parse cuts rec up */
 	reply_parse(rec, false, t->real, &r);
 	if (r.status == REPLY_OTHER || (r.path != NULL && !target_covers(t, r.path))) {
-		report_error(ctx->rep, "clamd at %s: unexpected reply to %s %s: \"%s%s%s\"", ctx->ep->name,
-			     cmd, t->shown, r.path ? r.path : "", r.path ? ": " : "", r.detail);
+		report_error(ctx->rep, "clamd at %s: unexpected reply to %s %s: \"%s\"", ctx->ep->name,
+			     cmd, t->shown, quoted);
 		ctx->tally.errors++;
 		out->error = true;
 		return -1;
