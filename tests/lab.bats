@@ -333,8 +333,11 @@ sorted_lines() {
     run -0 clamd_raw "$FAKE_SOCK" 'zINSTREAM\0' "@stream:$BATS_TEST_TMPDIR/data"
     assert_line -n 0 "INSTREAM size limit exceeded. ERROR"
     fake_start_tcp reset_while_sending
-    run -4 clamd_raw "tcp:$FAKE_PORT" 'zINSTREAM\0' "@stream:$BATS_TEST_TMPDIR/data"
-    assert_line "<reset>"
+    run clamd_raw "tcp:$FAKE_PORT" 'zINSTREAM\0' "@stream:$BATS_TEST_TMPDIR/data"
+    # what the client sees depends on timing (a reset, or a close once all
+    # was sent); what matters: no reply came, and the fake did reset
+    [ "$status" -eq 4 ] || [ "$status" -eq 0 ]
+    refute_line --partial "stream:"
     grep -q '! reset' "$FAKE_LOG"
 }
 
