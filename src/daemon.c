@@ -8,23 +8,17 @@
 #include "daemon.h"
 #include "reply.h"
 
-int daemon_connect_any(const struct endpoint_list *l, unsigned timeout, struct report *rep,
-		       struct conn *c)
+void daemon_describe_connect_failure(const struct endpoint *ep, unsigned timeout, int err,
+				     char *buf, size_t len)
 {
-	for (size_t i = 0; i < l->n; i++) {
-		const struct endpoint *ep = &l->ep[i];
+	const char *kind = ep->kind == ENDPOINT_UNIX ? "LocalSocket " : "";
 
-		if (conn_open(c, ep, timeout) == 0)
-			return (int)i;
-		if (errno == ETIMEDOUT)
-			report_error(rep, "Could not connect to clamd on %s%s: timed out after %u s",
-				     ep->kind == ENDPOINT_UNIX ? "LocalSocket " : "", ep->name, timeout);
-		else
-			report_error(rep, "Could not connect to clamd on %s%s: %s",
-				     ep->kind == ENDPOINT_UNIX ? "LocalSocket " : "", ep->name,
-				     strerror(errno));
-	}
-	return -1;
+	if (err == ETIMEDOUT)
+		snprintf(buf, len, "Could not connect to clamd on %s%s: timed out after %u s", kind,
+			 ep->name, timeout);
+	else
+		snprintf(buf, len, "Could not connect to clamd on %s%s: %s", kind, ep->name,
+			 strerror(err));
 }
 
 void daemon_describe_failure(const struct conn *c, int err, const char *doing, char *buf,
@@ -39,8 +33,10 @@ void daemon_describe_failure(const struct conn *c, int err, const char *doing, c
 		snprintf(buf, len, "clamd at %s: %s %s", c->ep->name, strerror(err), doing);
 }
 
-int daemon_exchange(struct conn *c, const char *cmd, char *reply, size_t replylen, char *err,
-		    size_t errlen)
+/* Sends z-framed cmd on an open connection and reads the first reply record
+ * into reply. Returns 0, or -1 with a description in err. */
+static int daemon_exchange(struct conn *c, const char *cmd, char *reply, size_t replylen,
+			   char *err, size_t errlen)
 {
 	char frame[64], doing[96];
 	struct reply_splitter sp;
@@ -87,12 +83,7 @@ int daemon_command(const struct endpoint *ep, unsigned timeout, const char *cmd,
 	int rc;
 
 	if (conn_open(&c, ep, timeout) != 0) {
-		if (errno == ETIMEDOUT)
-			snprintf(err, errlen, "Could not connect to clamd on %s: timed out after %u s",
-				 ep->name, timeout);
-		else
-			snprintf(err, errlen, "Could not connect to clamd on %s: %s", ep->name,
-				 strerror(errno));
+		daemon_describe_connect_failure(ep, timeout, errno, err, errlen);
 		return -1;
 	}
 	rc = daemon_exchange(&c, cmd, reply, replylen, err, errlen);

@@ -10,21 +10,15 @@
 #include "endpoint.h"
 #include "report.h"
 
-/* Connects to the first endpoint that accepts, reporting each refusal as
- * clamdscan does. Returns its index with *c open, or -1 when none did (each
- * failure already reported). */
-int daemon_connect_any(const struct endpoint_list *l, unsigned timeout, struct report *rep,
-		       struct conn *c);
+/* Describes a failed connect to ep in clamdscan's words ("Could not connect
+ * to clamd on LocalSocket /path: reason"). */
+void daemon_describe_connect_failure(const struct endpoint *ep, unsigned timeout, int err,
+				     char *buf, size_t len);
 
 /* Describes a failed I/O on c in one line naming the daemon and what went
  * wrong ("clamd at X: timed out after N s while ..."). */
 void daemon_describe_failure(const struct conn *c, int err, const char *doing, char *buf,
 			     size_t len);
-
-/* Sends z-framed cmd on an open connection and reads the first reply record
- * into reply. Returns 0, or -1 with a description in err. */
-int daemon_exchange(struct conn *c, const char *cmd, char *reply, size_t replylen, char *err,
-		    size_t errlen);
 
 /* Connects to ep, exchanges one command, closes. Same returns. */
 int daemon_command(const struct endpoint *ep, unsigned timeout, const char *cmd, char *reply,

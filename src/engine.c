@@ -389,8 +389,8 @@ static int session_start(struct engine *e)
 		e->caps_checked = true;
 	}
 	if (conn_open(&e->conn, e->ctx->ep, e->ctx->opts->timeout) != 0) {
-		snprintf(e->why, sizeof(e->why), "Could not connect to clamd on %s: %s",
-			 e->ctx->ep->name, errno == ETIMEDOUT ? "timed out" : strerror(errno));
+		daemon_describe_connect_failure(e->ctx->ep, e->ctx->opts->timeout, errno, e->why,
+						sizeof(e->why));
 		snprintf(e->short_why, sizeof(e->short_why), "clamd could not be reached");
 		return -1;
 	}

@@ -145,14 +145,10 @@ bool path_scan_target(struct scan_ctx *ctx, const struct target *t)
 		return false;
 	}
 	if (conn_open(&c, ctx->ep, ctx->opts->timeout) != 0) {
-		if (errno == ETIMEDOUT)
-			report_error(ctx->rep, "Could not connect to clamd on %s%s: timed out after %u s",
-				     ctx->ep->kind == ENDPOINT_UNIX ? "LocalSocket " : "", ctx->ep->name,
-				     ctx->opts->timeout);
-		else
-			report_error(ctx->rep, "Could not connect to clamd on %s%s: %s",
-				     ctx->ep->kind == ENDPOINT_UNIX ? "LocalSocket " : "", ctx->ep->name,
-				     strerror(errno));
+		char msg[512];
+
+		daemon_describe_connect_failure(ctx->ep, ctx->opts->timeout, errno, msg, sizeof(msg));
+		report_error(ctx->rep, "%s", msg);
 		ctx->tally.errors++;
 		ctx->tally.failed++;
 		free(out);
