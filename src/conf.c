@@ -114,6 +114,7 @@ static int parse_number(const char *v, unsigned long min, unsigned long max, uns
 #define REGEX_MAX_EXPANSION 65536.0
 #define REGEX_MAX_LENGTH 1024
 #define REGEX_MAX_STACKED 8
+#define REGEX_MAX_QUANTIFIERS 32
 
 /* Skips a bracket expression starting at p ('['); returns its last char. */
 static const char *skip_bracket(const char *p)
@@ -141,15 +142,16 @@ static const char *skip_bracket(const char *p)
 static double regex_expansion(const char *re)
 {
 	double seq[64] = { 0 }, last[64] = { 0 };
-	int d = 0, stacked = 0;
+	int d = 0, stacked = 0, quantifiers = 0;
 
-	/* long ones, or runs of quantifiers (a??????*: no meaning beyond a*),
-	 * make glibc's compile time explode as well */
+	/* long ones, many quantifiers, or runs of them (a??????*: no meaning
+	 * beyond a*) make glibc's compile time explode as well */
 	if (strlen(re) > REGEX_MAX_LENGTH)
 		return REGEX_MAX_EXPANSION + 1;
 	for (const char *p = re; *p != '\0'; p++) {
 		stacked = strchr("*+?{", *p) != NULL ? stacked + 1 : 0;
-		if (stacked > REGEX_MAX_STACKED)
+		quantifiers += stacked > 0;
+		if (stacked > REGEX_MAX_STACKED || quantifiers > REGEX_MAX_QUANTIFIERS)
 			return REGEX_MAX_EXPANSION + 1;
 		switch (*p) {
 		case '(':
@@ -288,7 +290,7 @@ static int apply(struct ng_conf *c, struct parse_state *ps, const char *key, con
 			return fail(ps, "too many ExcludePath lines (at most %d)", CONF_MAX_EXCLUDE);
 		if (regex_expansion(value) > REGEX_MAX_EXPANSION)
 			return fail(ps,
-				    "ExcludePath '%.80s' is too long or nests or stacks repetitions too deeply to compile",
+				    "ExcludePath '%.80s' is too long, has too many repetitions, or nests or stacks them too deeply to compile",
 				    value);
 		rc = regcomp(&c->exclude[c->n_exclude], value, REG_EXTENDED | REG_NOSUB);
 		if (rc != 0) {

@@ -539,6 +539,7 @@ static void exclude_path_explosive_regex_is_refused(void **state)
 		"ExcludePath ((((((((((((((((((((a)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+)+\n",
 		"ExcludePath ((((((a){2,9}){2,9}){2,9}){2,9}){2,9}){2,9}\n",
 		"ExcludePath ^/7?????????*?\n",
+		"ExcludePath a?b?c?d?e?f?g?h?i?j?k?l?m?n?o?p?q?r?s?t?u?v?w?x?y?z?A?B?C?D?E?F?G?\n",
 	};
 	char err[512];
 
@@ -549,7 +550,7 @@ static void exclude_path_explosive_regex_is_refused(void **state)
 		conf_init(&c);
 		assert_int_equal(conf_parse(&c, "x.conf", bad[i], err, sizeof(err)), -1);
 		assert_non_null(strstr(err, "x.conf:1: ExcludePath"));
-		assert_non_null(strstr(err, "too deeply"));
+		assert_non_null(strstr(err, "to compile"));
 		conf_free(&c);
 	}
 }
