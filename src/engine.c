@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "action.h"
 #include "conn.h"
 #include "daemon.h"
 #include "engine.h"
@@ -108,6 +109,10 @@ static void finish(struct engine *e, struct request *req, enum reply_status st, 
 		report_found(ctx->rep, shown, detail);
 		ctx->tally.infected++;
 		ctx->tally.infected_files++;
+		/* on the descriptor and directory held since the scan, never on a
+		 * path from the reply */
+		if (ctx->quarantine != NULL)
+			quarantine_act(ctx->quarantine, ctx->rep, &ctx->tally, req->file);
 		break;
 	default:
 		report_error_result(ctx->rep, shown, detail);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "action.h"
 #include "commands.h"
 #include "conf.h"
 #include "endpoint.h"
@@ -39,6 +40,8 @@ int main(int argc, char **argv)
 	struct endpoint_list eps;
 	struct report rep;
 	struct scan_ctx ctx;
+	struct quarantine q = { .dirfd = -1 };
+	char err[600];
 	int status = 2;
 
 	/* every send uses MSG_NOSIGNAL; this also covers writes to a closed stdout */
@@ -83,13 +86,23 @@ int main(int argc, char **argv)
 		status = EXIT_PING_FAILED;
 		goto out;
 	}
+	if (quarantine_open(&q, &o, err, sizeof(err)) != 0) {
+		/* before anything is scanned: no silent scan without the action asked for */
+		report_error(&rep, "%s", err);
+		status = 2;
+		goto out;
+	}
+	if (o.action != ACTION_NONE && o.allmatch)
+		report_warning(&rep, "--allmatch is ignored when quarantine actions are enabled.");
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.opts = &o;
+	ctx.quarantine = o.action != ACTION_NONE ? &q : NULL;
 	ctx.conf = &conf;
 	ctx.endpoints = &eps;
 	ctx.rep = &rep;
 	status = scan_run(&ctx);
 out:
+	quarantine_close(&q);
 	conf_free(&conf);
 	report_close(&rep);
 	if (fflush(stdout) != 0 && status == 0)

@@ -118,6 +118,8 @@ static void perfile_scan_target(struct scan_ctx *ctx, const struct target *t)
 			engine_submit(ctx->engine, f);
 		walk_close(w);
 	} else if ((f = walk_open_file(ctx, t->real, t->shown, false)) != NULL) {
+		if (ctx->opts->action != ACTION_NONE)
+			walk_hold_parent(f, t->real);
 		engine_submit(ctx->engine, f);
 	}
 	engine_drain(ctx->engine);
@@ -228,6 +230,8 @@ static void scan_stdin(struct scan_ctx *ctx)
 		return;
 	}
 	f->size = S_ISREG(st.st_mode) ? st.st_size : 0;
+	f->dirfd = -1;
+	f->is_stdin = true; /* never acted on */
 	e = engine_new(ctx, fildes ? TRANSPORT_FILDES : TRANSPORT_INSTREAM, 1);
 	if (e == NULL) {
 		scan_file_free(f);

@@ -11,6 +11,7 @@
 #include "report.h"
 
 struct engine;
+struct quarantine;
 
 struct scan_ctx {
 	const struct ng_options *opts;
@@ -21,6 +22,7 @@ struct scan_ctx {
 	struct plan plan;
 	struct tally tally;
 	struct engine *engine; /* per-file requests, when the plan walks */
+	const struct quarantine *quarantine; /* --move/--copy/--remove, or NULL */
 };
 
 /* A target as the user named it and as the daemon will be asked about it. */

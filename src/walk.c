@@ -18,6 +18,10 @@ struct walk {
 	const struct target *t;
 	FTS *fts;
 	bool open_files;
+	bool hold_dirs; /* an action will follow: keep each file's directory */
+	int dirfd;      /* the directory fts is in, opened once per directory */
+	dev_t dir_dev;
+	ino_t dir_ino;
 };
 
 /* fts_number marks an entry we asked fts to follow (a permitted symlink). */
@@ -29,8 +33,11 @@ void scan_file_free(struct scan_file *f)
 		return;
 	if (f->fd >= 0)
 		close(f->fd);
+	if (f->dirfd >= 0)
+		close(f->dirfd);
 	free(f->shown);
 	free(f->path);
+	free(f->name);
 	free(f);
 }
 
@@ -74,10 +81,74 @@ static struct scan_file *open_checked(struct scan_ctx *ctx, const char *accpath,
 		return NULL;
 	}
 	f->fd = fd;
+	f->dirfd = -1;
 	f->size = st.st_size;
 	f->dev = st.st_dev;
 	f->ino = st.st_ino;
 	return f;
+}
+
+/* True when dirfd's entry name is the very file f (not followed). */
+static bool entry_is(int dirfd, const char *name, const struct scan_file *f)
+{
+	struct stat st;
+
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+	       st.st_dev == f->dev && st.st_ino == f->ino;
+}
+
+/* Gives f its directory and name for an action: the directory fts stands in
+ * (it entered it checking device and inode), verified again here. Leaves
+ * f->dirfd at -1 when that cannot be established: no action will be taken. */
+static void hold_directory(struct walk *w, const FTSENT *e, struct scan_file *f)
+{
+	const struct stat *parent = e->fts_parent->fts_statp;
+	struct stat st;
+
+	if (w->dirfd < 0 || w->dir_dev != parent->st_dev || w->dir_ino != parent->st_ino) {
+		if (w->dirfd >= 0)
+			close(w->dirfd);
+		w->dirfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (w->dirfd < 0 || fstat(w->dirfd, &st) != 0 || st.st_dev != parent->st_dev ||
+		    st.st_ino != parent->st_ino) {
+			if (w->dirfd >= 0)
+				close(w->dirfd);
+			w->dirfd = -1;
+			return;
+		}
+		w->dir_dev = st.st_dev;
+		w->dir_ino = st.st_ino;
+	}
+	if (!entry_is(w->dirfd, e->fts_name, f))
+		return;
+	f->name = strdup(e->fts_name);
+	if (f->name != NULL)
+		f->dirfd = fcntl(w->dirfd, F_DUPFD_CLOEXEC, 3);
+}
+
+int walk_hold_parent(struct scan_file *f, const char *real)
+{
+	const char *slash = strrchr(real, '/');
+	char *dir;
+
+	if (slash == NULL || slash[1] == '\0')
+		return -1;
+	dir = slash == real ? strdup("/") : strndup(real, (size_t)(slash - real));
+	if (dir == NULL)
+		return -1;
+	f->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (f->dirfd < 0)
+		return -1;
+	f->name = strdup(slash + 1);
+	if (f->name == NULL || !entry_is(f->dirfd, f->name, f)) {
+		close(f->dirfd);
+		f->dirfd = -1;
+		free(f->name);
+		f->name = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 struct scan_file *walk_open_file(struct scan_ctx *ctx, const char *path, const char *shown,
@@ -112,6 +183,7 @@ static struct scan_file *named_file(struct scan_ctx *ctx, const FTSENT *e, const
 		return NULL;
 	}
 	f->fd = -1;
+	f->dirfd = -1;
 	f->size = e->fts_statp->st_size;
 	return f;
 }
@@ -129,6 +201,8 @@ struct walk *walk_open(struct scan_ctx *ctx, const struct target *t, bool open_f
 	w->ctx = ctx;
 	w->t = t;
 	w->open_files = open_files;
+	w->hold_dirs = open_files && ctx->opts->action != ACTION_NONE;
+	w->dirfd = -1;
 	w->fts = fts_open(roots, FTS_PHYSICAL | FTS_COMFOLLOW, walk_order);
 	if (w->fts == NULL) {
 		report_error(ctx->rep, "Can't access file %s: %s", t->shown, strerror(errno));
@@ -255,6 +329,12 @@ struct scan_file *walk_next(struct walk *w)
 									    e->fts_statp,
 									    !followed && e->fts_level > 0);
 
+			/* a file reached through a link is not acted on: its directory
+			 * is not one we walked */
+			if (f != NULL && w->hold_dirs && !followed && e->fts_level > 0)
+				hold_directory(w, e, f);
+			else if (f != NULL && w->hold_dirs && !followed)
+				walk_hold_parent(f, e->fts_path);
 			forget_followed(e);
 			if (f != NULL)
 				return f;
@@ -275,6 +355,8 @@ void walk_close(struct walk *w)
 {
 	if (w == NULL)
 		return;
+	if (w->dirfd >= 0)
+		close(w->dirfd);
 	fts_close(w->fts);
 	free(w);
 }

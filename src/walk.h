@@ -16,6 +16,9 @@ struct scan_file {
 	off_t size;
 	dev_t dev;
 	ino_t ino;
+	int dirfd;    /* its directory, held for an action on it; -1 when none */
+	char *name;   /* its name in dirfd (owned), or NULL */
+	bool is_stdin; /* standard input: never acted on */
 };
 
 /* Frees f and closes its descriptor. */
@@ -32,6 +35,10 @@ struct walk *walk_open(struct scan_ctx *ctx, const struct target *t, bool open_f
 struct scan_file *walk_next(struct walk *w);
 
 void walk_close(struct walk *w);
+
+/* Gives f (opened from the canonical path real) its directory and name for
+ * an action, checking the name is still f. Returns 0, or -1 (no action). */
+int walk_hold_parent(struct scan_file *f, const char *real);
 
 /* Opens the single file at path for sending (standard input aside): no
  * symlink followed at the last component when nofollow. Returns the file
