@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <fts.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "action.h"
 #include "walk.h"
 
 struct walk {
@@ -22,6 +24,9 @@ struct walk {
 	int dirfd;      /* the directory fts is in, opened once per directory */
 	dev_t dir_dev;
 	ino_t dir_ino;
+	bool skip_q;    /* the quarantine directory lies in the tree: never enter it */
+	dev_t q_dev;
+	ino_t q_ino;
 };
 
 /* fts_number marks an entry we asked fts to follow (a permitted symlink). */
@@ -131,8 +136,16 @@ int walk_hold_parent(struct scan_file *f, const char *real)
 	const char *slash = strrchr(real, '/');
 	char *dir;
 
+	struct stat lst;
+
 	if (slash == NULL || slash[1] == '\0')
 		return -1;
+	/* the user named a symlink: its target is scanned and may be copied
+	 * (under its own name), but not moved or removed */
+	if (lstat(f->shown, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		f->name = strdup(slash + 1);
+		return -1;
+	}
 	dir = slash == real ? strdup("/") : strndup(real, (size_t)(slash - real));
 	if (dir == NULL)
 		return -1;
@@ -201,8 +214,18 @@ struct walk *walk_open(struct scan_ctx *ctx, const struct target *t, bool open_f
 	w->ctx = ctx;
 	w->t = t;
 	w->open_files = open_files;
-	w->hold_dirs = open_files && ctx->opts->action != ACTION_NONE;
+	/* what lies behind a symlink named on the command line is not acted on */
+	w->hold_dirs = open_files && ctx->opts->action != ACTION_NONE && !t->is_link;
 	w->dirfd = -1;
+	if (ctx->quarantine != NULL && ctx->quarantine->dirfd >= 0) {
+		struct stat qst;
+
+		if (fstat(ctx->quarantine->dirfd, &qst) == 0) {
+			w->skip_q = true;
+			w->q_dev = qst.st_dev;
+			w->q_ino = qst.st_ino;
+		}
+	}
 	w->fts = fts_open(roots, FTS_PHYSICAL | FTS_COMFOLLOW, walk_order);
 	if (w->fts == NULL) {
 		report_error(ctx->rep, "Can't access file %s: %s", t->shown, strerror(errno));
@@ -211,6 +234,21 @@ struct walk *walk_open(struct scan_ctx *ctx, const struct target *t, bool open_f
 		return NULL;
 	}
 	return w;
+}
+
+/* True when the directory at path holds anything besides . and .. */
+static bool has_entries(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	bool any = false;
+
+	if (d == NULL)
+		return true; /* let fts report why it cannot be read */
+	while (!any && (de = readdir(d)) != NULL)
+		any = strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	return any;
 }
 
 /* Decides what to do with a symlink met inside the tree: follow it when
@@ -229,6 +267,8 @@ static void on_symlink(struct walk *w, FTSENT *e, const char *path)
 		w->ctx->tally.errors++;
 		return;
 	}
+	if (S_ISDIR(st.st_mode) && c->follow_dir_symlinks && !has_entries(e->fts_accpath))
+		return; /* nothing to scan, and glibc's fts loses its way leaving it */
 	if ((S_ISDIR(st.st_mode) && c->follow_dir_symlinks) ||
 	    (S_ISREG(st.st_mode) && c->follow_file_symlinks)) {
 		e->fts_pointer = realpath(e->fts_accpath, NULL);
@@ -255,6 +295,16 @@ static const char *display_path(const struct walk *w, const FTSENT *e, char *buf
 		}
 	}
 	return target_display(w->t, e->fts_path, buf, len);
+}
+
+/* True when e was reached through a followed symbolic link (its own entry
+ * or a directory above it): such files are not moved or removed. */
+static bool behind_link(const FTSENT *e)
+{
+	for (const FTSENT *a = e; a != NULL && a->fts_level >= FTS_ROOTLEVEL; a = a->fts_parent)
+		if (a->fts_number == WALK_FOLLOWED)
+			return true;
+	return false;
 }
 
 /* Frees the resolved path kept on a followed link's entry. */
@@ -293,6 +343,14 @@ struct scan_file *walk_next(struct walk *w)
 		}
 		switch (e->fts_info) {
 		case FTS_D:
+			if (w->skip_q && e->fts_statp->st_dev == w->q_dev &&
+			    e->fts_statp->st_ino == w->q_ino) {
+				/* what was just quarantined is not scanned and moved again */
+				report_verbose(ctx->rep, "%s: the quarantine directory, not scanned", path);
+				fts_set(w->fts, e, FTS_SKIP);
+				forget_followed(e);
+				break;
+			}
 			if (too_deep(ctx->conf, e)) {
 				report_warning(ctx->rep, "Directory recursion limit reached");
 				fts_set(w->fts, e, FTS_SKIP);
@@ -323,7 +381,7 @@ struct scan_file *walk_next(struct walk *w)
 			forget_followed(e);
 			break;
 		case FTS_F: {
-			bool followed = e->fts_number == WALK_FOLLOWED;
+			bool followed = behind_link(e);
 			struct scan_file *f = !w->open_files ? named_file(ctx, e, path)
 							     : open_checked(ctx, e->fts_accpath, path,
 									    e->fts_statp,

@@ -37,7 +37,8 @@ struct scan_file *walk_next(struct walk *w);
 void walk_close(struct walk *w);
 
 /* Gives f (opened from the canonical path real) its directory and name for
- * an action, checking the name is still f. Returns 0, or -1 (no action). */
+ * an action, checking the name is still f. Returns 0, or -1 (no move or
+ * removal; f->name may still be set, for a copy's name). */
 int walk_hold_parent(struct scan_file *f, const char *real);
 
 /* Opens the single file at path for sending (standard input aside): no

@@ -501,3 +501,16 @@ long_path_file() {
         [[ $ng_out == *"Infected files: 10"* ]]
     done
 }
+
+@test "an empty directory behind a followed symlink does not end the walk" {
+    # glibc's fts returns from such a directory through "..", the link
+    # target's parent, then gives up the whole walk; we do not follow it
+    mkdir -p "$T/e/t/sub" "$T/e/out/d"
+    make_eicar "$T/e/t/sub/e.com"
+    ln -s ../out/d "$T/e/t/ld"
+    cp "$LAB_CONF" "$T/follow.conf"
+    echo 'FollowDirectorySymlinks yes' >>"$T/follow.conf"
+    same_as_ref -c "$T/follow.conf" --stream "$T/e/t"
+    [ "$ng_status" -eq 1 ]
+    [[ $ng_out == *"$T/e/t/sub/e.com: $EICAR_SIG FOUND"* ]]
+}
