@@ -14,11 +14,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "action.h"
 #include "conn.h"
 #include "daemon.h"
 #include "engine.h"
 #include "reply.h"
+#include "verdict.h"
 
 /* 64 KiB chunks: 16 send()/read() pairs per MiB where clamdscan's 8 KiB
  * takes 128, yet still well inside a Unix socket's default send buffer. */
@@ -87,7 +87,6 @@ static int broke(struct engine *e, const char *short_why, const char *fmt, ...)
 static void finish(struct engine *e, struct request *req, enum reply_status st, const char *detail)
 {
 	struct scan_ctx *ctx = e->ctx;
-	const char *shown = req->file->shown;
 	char msg[256];
 
 	if (st == REPLY_OK && req->truncated) {
@@ -100,27 +99,7 @@ static void finish(struct engine *e, struct request *req, enum reply_status st, 
 		st = REPLY_ERROR;
 		detail = msg;
 	}
-	switch (st) {
-	case REPLY_OK:
-		/* clamdscan prints OK per target, not per file: scan.c does */
-		ctx->tally.clean++;
-		break;
-	case REPLY_FOUND:
-		report_found(ctx->rep, shown, detail);
-		ctx->tally.infected++;
-		ctx->tally.infected_files++;
-		/* on the descriptor and directory held since the scan, never on a
-		 * path from the reply */
-		if (ctx->quarantine != NULL)
-			quarantine_act(ctx->quarantine, ctx->rep, &ctx->tally, req->file);
-		break;
-	default:
-		report_error_result(ctx->rep, shown, detail);
-		ctx->tally.errors++;
-		ctx->tally.failed++;
-		break;
-	}
-	scan_file_free(req->file);
+	verdict_report(ctx, req->file, st, detail);
 	free(req);
 }
 
