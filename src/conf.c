@@ -29,6 +29,11 @@ void conf_init(struct ng_conf *c)
 	memset(c, 0, sizeof(*c));
 	c->stream_max_length = 100ULL * 1024 * 1024;
 	c->max_dir_recursion = 15;
+	c->max_file_size = 100ULL * 1024 * 1024;
+	c->max_scan_size = 400ULL * 1024 * 1024;
+	c->max_recursion = 17;
+	c->max_files = 10000;
+	c->scan_archive = true;
 }
 
 /* Formats "FILE:LINE: message" into the state's error buffer; returns -1. */
@@ -235,7 +240,11 @@ static int apply(struct ng_conf *c, struct parse_state *ps, const char *key, con
 	if (strcmp(key, "LocalSocket") == 0 || strcmp(key, "TCPSocket") == 0 ||
 	    strcmp(key, "TCPAddr") == 0 || strcmp(key, "StreamMaxLength") == 0 ||
 	    strcmp(key, "MaxDirectoryRecursion") == 0 || strcmp(key, "FollowDirectorySymlinks") == 0 ||
-	    strcmp(key, "FollowFileSymlinks") == 0 || strcmp(key, "ExcludePath") == 0) {
+	    strcmp(key, "FollowFileSymlinks") == 0 || strcmp(key, "ExcludePath") == 0 ||
+	    strcmp(key, "DatabaseDirectory") == 0 || strcmp(key, "MaxFileSize") == 0 ||
+	    strcmp(key, "MaxScanSize") == 0 || strcmp(key, "MaxRecursion") == 0 ||
+	    strcmp(key, "MaxFiles") == 0 || strcmp(key, "ScanArchive") == 0 ||
+	    strcmp(key, "AlertExceedsMax") == 0) {
 		if (*value == '\0')
 			return fail(ps, "%s needs a value", key);
 	} else {
@@ -265,6 +274,25 @@ static int apply(struct ng_conf *c, struct parse_state *ps, const char *key, con
 		if (parse_size(value, &c->stream_max_length) != 0)
 			return fail(ps, "StreamMaxLength must be a size such as 25M, 512K or 1048576, not '%s'",
 				    value);
+		return 0;
+	}
+	if (strcmp(key, "DatabaseDirectory") == 0)
+		return set_string(ps, &c->database_directory, value);
+	if (strcmp(key, "MaxFileSize") == 0 || strcmp(key, "MaxScanSize") == 0) {
+		if (parse_size(value, key[3] == 'F' ? &c->max_file_size : &c->max_scan_size) != 0)
+			return fail(ps, "%s must be a size such as 25M, 512K or 1048576, not '%s'", key,
+				    value);
+		return 0;
+	}
+	if (strcmp(key, "MaxRecursion") == 0 || strcmp(key, "MaxFiles") == 0) {
+		if (parse_number(value, 0, UINT32_MAX,
+				 key[3] == 'R' ? &c->max_recursion : &c->max_files) != 0)
+			return fail(ps, "%s must be a whole number, not '%s'", key, value);
+		return 0;
+	}
+	if (strcmp(key, "ScanArchive") == 0 || strcmp(key, "AlertExceedsMax") == 0) {
+		if (parse_bool(value, key[0] == 'S' ? &c->scan_archive : &c->alert_exceeds_max) != 0)
+			return fail(ps, "%s must be yes or no, not '%s'", key, value);
 		return 0;
 	}
 	if (strcmp(key, "MaxDirectoryRecursion") == 0) {
@@ -421,6 +449,7 @@ bool conf_excluded(const struct ng_conf *c, const char *path)
 void conf_free(struct ng_conf *c)
 {
 	free(c->local_socket);
+	free(c->database_directory);
 	for (size_t i = 0; i < c->n_tcp_addr; i++)
 		free(c->tcp_addr[i]);
 	for (size_t i = 0; i < c->n_exclude; i++) {

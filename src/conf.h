@@ -22,6 +22,14 @@ struct ng_conf {
 	regex_t exclude[CONF_MAX_EXCLUDE]; /* ExcludePath, POSIX extended */
 	char *exclude_src[CONF_MAX_EXCLUDE];
 	size_t n_exclude;
+	/* what a local (libclamav) scan applies, as clamd would */
+	char *database_directory;     /* NULL: libclamav's default (cl_retdbdir) */
+	uint64_t max_file_size;       /* bytes; clamd's default 100M */
+	uint64_t max_scan_size;       /* bytes; clamd's default 400M */
+	unsigned max_recursion;       /* clamd's default 17 */
+	unsigned max_files;           /* clamd's default 10000 */
+	bool scan_archive;            /* clamd's default yes */
+	bool alert_exceeds_max;       /* clamd's default no */
 };
 
 /* Sets the defaults clamd uses for every key. */

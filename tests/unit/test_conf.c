@@ -69,6 +69,13 @@ static void defaults_match_clamd(void **state)
 	assert_int_equal(c.tcp_port, 0);
 	assert_int_equal(c.n_tcp_addr, 0);
 	assert_int_equal(c.n_exclude, 0);
+	assert_null(c.database_directory);
+	assert_int_equal(c.max_file_size, 100 * MIB);
+	assert_int_equal(c.max_scan_size, 400 * MIB);
+	assert_int_equal(c.max_recursion, 17);
+	assert_int_equal(c.max_files, 10000);
+	assert_true(c.scan_archive);
+	assert_false(c.alert_exceeds_max);
 	conf_free(&c);
 }
 
@@ -128,6 +135,56 @@ static void every_key_is_read(void **state)
 	assert_int_equal(c.n_exclude, 1);
 	assert_string_equal(c.exclude_src[0], "^/proc/");
 	conf_free(&c);
+}
+
+/* The keys a local (libclamav) scan applies are stored; a later line wins. */
+static void local_scan_keys_are_read(void **state)
+{
+	struct ng_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_text(&c,
+				    "DatabaseDirectory /tmp/first\n"
+				    "DatabaseDirectory \"/srv/clam db\"\n"
+				    "MaxFileSize 25M\n"
+				    "MaxScanSize 512K\n"
+				    "MaxRecursion 5\n"
+				    "MaxFiles 0\n"
+				    "ScanArchive no\n"
+				    "AlertExceedsMax yes\n",
+				    err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+	assert_string_equal(c.database_directory, "/srv/clam db");
+	assert_int_equal(c.max_file_size, 25 * MIB);
+	assert_int_equal(c.max_scan_size, 512 * 1024);
+	assert_int_equal(c.max_recursion, 5);
+	assert_int_equal(c.max_files, 0);
+	assert_false(c.scan_archive);
+	assert_true(c.alert_exceeds_max);
+	conf_free(&c);
+	assert_null(c.database_directory);
+	/* the two sizes and the two numbers do not land in each other's field */
+	assert_int_equal(parse_text(&c, "MaxScanSize 1M\nMaxFiles 7\n", err, sizeof(err)), 0);
+	assert_int_equal(c.max_file_size, 100 * MIB);
+	assert_int_equal(c.max_scan_size, 1 * MIB);
+	assert_int_equal(c.max_recursion, 17);
+	assert_int_equal(c.max_files, 7);
+	conf_free(&c);
+}
+
+/* Bad values for the local scan keys name file, line and key. */
+static void local_scan_bad_values_are_errors(void **state)
+{
+	(void)state;
+	assert_parse_error("MaxFileSize 12Q\n", 1, "MaxFileSize");
+	assert_parse_error("# x\nMaxScanSize lots\n", 2, "MaxScanSize");
+	assert_parse_error("MaxScanSize 4097M\n", 1, "MaxScanSize");
+	assert_parse_error("MaxRecursion -1\n", 1, "MaxRecursion");
+	assert_parse_error("MaxFiles 4294967296\n", 1, "MaxFiles");
+	assert_parse_error("ScanArchive maybe\n", 1, "ScanArchive");
+	assert_parse_error("AlertExceedsMax 2\n", 1, "AlertExceedsMax");
+	assert_parse_error("DatabaseDirectory\n", 1, "DatabaseDirectory needs a value");
 }
 
 /* Repeated TCPAddr lines are all kept, in order. */
@@ -583,6 +640,8 @@ int main(void)
 		cmocka_unit_test(defaults_match_clamd),
 		cmocka_unit_test(comments_and_blank_lines_keep_defaults),
 		cmocka_unit_test(every_key_is_read),
+		cmocka_unit_test(local_scan_keys_are_read),
+		cmocka_unit_test(local_scan_bad_values_are_errors),
 		cmocka_unit_test(tcpaddr_repeated_kept_in_order),
 		cmocka_unit_test(tcpaddr_too_many_is_error),
 		cmocka_unit_test(local_socket_last_wins),
