@@ -23,6 +23,9 @@ enum {
 	OPT_STREAM,
 	OPT_TIMEOUT,
 	OPT_MAX_INFLIGHT,
+	OPT_LOCAL,
+	OPT_LOCAL_FALLBACK,
+	OPT_DATABASE,
 	OPT_IGNORED_FLAG, /* clamscan options clamdscan accepts and ignores */
 	OPT_IGNORED_ARG,
 };
@@ -50,6 +53,9 @@ static const struct option long_options[] = {
 	{ "stream", no_argument, NULL, OPT_STREAM },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT },
+	{ "local", no_argument, NULL, OPT_LOCAL },
+	{ "local-fallback", no_argument, NULL, OPT_LOCAL_FALLBACK },
+	{ "database", required_argument, NULL, OPT_DATABASE },
 	/* clamscan's tree options: clamdscan takes them and ignores them,
 	 * so command lines written for either tool keep working. */
 	{ "recursive", optional_argument, NULL, 'r' },
@@ -219,6 +225,16 @@ enum ng_opts_status options_parse(int argc, char **argv, struct ng_options *o)
 			if (parse_uint(optarg, 1, OPTIONS_MAX_INFLIGHT, &o->max_inflight) != 0)
 				return usage_error(o, "invalid argument '%s' for --max-inflight: expected 1 to %d",
 						   optarg, OPTIONS_MAX_INFLIGHT);
+			o->max_inflight_given = true;
+			break;
+		case OPT_LOCAL:
+			o->local = true;
+			break;
+		case OPT_LOCAL_FALLBACK:
+			o->local_fallback = true;
+			break;
+		case OPT_DATABASE:
+			o->database = optarg;
 			break;
 		case 'r':
 		case OPT_IGNORED_FLAG:
@@ -242,6 +258,13 @@ enum ng_opts_status options_parse(int argc, char **argv, struct ng_options *o)
 	}
 	if (o->stream && o->fdpass)
 		return usage_error(o, "--stream and --fdpass cannot be used together: choose one transport");
+	if (o->local && o->local_fallback)
+		return usage_error(o, "--local and --local-fallback cannot be used together: choose one");
+	if (o->local && (o->ping_given || o->wait || reload))
+		return usage_error(o, "--local never contacts a daemon: it cannot be combined with %s",
+				   reload ? "--reload" : o->wait ? "--wait" : "--ping");
+	if (o->database != NULL && !o->local && !o->local_fallback)
+		return usage_error(o, "--database is for local scanning: add --local or --local-fallback");
 	/* the same precedence whatever the order on the command line */
 	if (help)
 		o->command = CMD_HELP;
@@ -302,7 +325,14 @@ void options_help(FILE *out)
 	      "    --timeout=SECONDS                  Give up on a daemon that makes no progress for\n"
 	      "                                       SECONDS (default 300, 0 = wait forever)\n"
 	      "    --max-inflight=N                   With -m and --stream/--fdpass: requests in\n"
-	      "                                       flight at once (default 16, at most 256)\n"
+	      "                                       flight at once (default 16, at most 256);\n"
+	      "                                       with -m and --local: scanning threads\n"
+	      "                                       (default: one per CPU)\n"
+	      "    --local                            Scan here with libclamav; never contact a daemon\n"
+	      "    --local-fallback                   Scan here with libclamav when no daemon can be\n"
+	      "                                       reached (said on stderr)\n"
+	      "    --database=DIR                     Signature databases for --local and\n"
+	      "                                       --local-fallback (default: DatabaseDirectory)\n"
 	      "    --recursive         -r             Accepted and ignored, as clamdscan does\n"
 	      "\n"
 	      "Exit status: 0 nothing found, 1 infection found, 2 error, 21 --ping got no answer.\n"

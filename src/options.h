@@ -48,7 +48,11 @@ struct ng_options {
 	unsigned ping_interval;  /* seconds */
 	bool ping_given;
 	unsigned timeout; /* --timeout seconds; 0 = wait forever */
-	unsigned max_inflight; /* -m per-file requests in flight */
+	unsigned max_inflight; /* -m per-file requests in flight (local: threads) */
+	bool max_inflight_given;
+	bool local;          /* --local: scan here with libclamav, never a daemon */
+	bool local_fallback; /* --local-fallback: scan here when no daemon answers */
+	const char *database; /* --database=DIR, or NULL for DatabaseDirectory */
 	int ignored[8];   /* clamscan options given, for the warning */
 	size_t n_ignored;
 	char **targets;   /* points into argv */

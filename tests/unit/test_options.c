@@ -42,6 +42,9 @@ static const struct {
 	{ "fdpass", offsetof(struct ng_options, fdpass) },
 	{ "wait", offsetof(struct ng_options, wait) },
 	{ "ping_given", offsetof(struct ng_options, ping_given) },
+	{ "local", offsetof(struct ng_options, local) },
+	{ "local_fallback", offsetof(struct ng_options, local_fallback) },
+	{ "max_inflight_given", offsetof(struct ng_options, max_inflight_given) },
 };
 #define N_BOOL_FIELDS (sizeof(bool_fields) / sizeof(bool_fields[0]))
 
@@ -100,7 +103,8 @@ static void each_flag_sets_its_field(void **state)
 		{ "-m", "multiscan" },             { "--allmatch", "allmatch" },
 		{ "-z", "allmatch" },              { "--stream", "stream" },
 		{ "--fdpass", "fdpass" },          { "--wait", "wait" },
-		{ "-w", "wait" },
+		{ "-w", "wait" },                  { "--local", "local" },
+		{ "--local-fallback", "local_fallback" },
 	};
 
 	(void)state;
@@ -240,6 +244,79 @@ static void stream_with_fdpass_is_usage_error(void **state)
 	assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
 	assert_contains(o.error, "--stream");
 	assert_contains(o.error, "--fdpass");
+}
+
+/* --database=DIR goes with --local or --local-fallback; --max-inflight is remembered as given. */
+static void local_options(void **state)
+{
+	(void)state;
+	{
+		struct ng_options o;
+		ARGV("--local", "--database=/db", "/scan");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_true(o.local);
+		assert_false(o.local_fallback);
+		assert_string_equal(o.database, "/db");
+		assert_false(o.max_inflight_given);
+		assert_int_equal(o.n_targets, 1);
+	}
+	{
+		struct ng_options o;
+		ARGV("--database", "/db2", "--local-fallback", "-m", "--max-inflight=3");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_true(o.local_fallback);
+		assert_string_equal(o.database, "/db2");
+		assert_true(o.max_inflight_given);
+		assert_int_equal(o.max_inflight, 3);
+	}
+	{
+		/* transports are for a daemon: accepted, and ignored by a local scan */
+		struct ng_options o;
+		ARGV("--local", "--stream");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_true(o.local);
+		assert_true(o.stream);
+	}
+	{
+		/* --version needs no daemon */
+		struct ng_options o;
+		ARGV("--local", "--version");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.command, CMD_VERSION);
+	}
+}
+
+/* --local refuses daemon-only commands and --local-fallback; --database alone is refused. */
+static void local_conflicts_are_usage_errors(void **state)
+{
+	static const struct {
+		const char *args[3];
+		const char *needle;
+	} cases[] = {
+		{ { "--local", "--local-fallback", NULL }, "--local-fallback" },
+		{ { "--local", "--ping", "2" }, "--ping" },
+		{ { "--wait", "--local", NULL }, "--wait" },
+		{ { "--local", "--reload", NULL }, "--reload" },
+		{ { "--database=/db", NULL, NULL }, "--database" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ng_options o;
+		char *argv[5] = { "clamdscan-ng" };
+		int argc = 1;
+
+		for (size_t j = 0; j < 3 && cases[i].args[j] != NULL; j++)
+			argv[argc++] = (char *)cases[i].args[j];
+		argv[argc] = NULL;
+		if (options_parse(argc, argv, &o) != OPTS_USAGE)
+			fail_msg("case %zu was accepted", i);
+		assert_contains(o.error, cases[i].needle);
+	}
 }
 
 /* --ping A:I sets attempts and interval, and makes the command a ping. */
@@ -647,6 +724,9 @@ static void help_text_lists_options(void **state)
 	assert_contains(text, "--timeout");
 	assert_contains(text, "--ping");
 	assert_contains(text, "--multiscan");
+	assert_contains(text, "--local ");
+	assert_contains(text, "--local-fallback");
+	assert_contains(text, "--database=DIR");
 	free(text);
 }
 
@@ -660,6 +740,8 @@ int main(void)
 		cmocka_unit_test(action_options),
 		cmocka_unit_test(move_with_remove_is_usage_error),
 		cmocka_unit_test(stream_with_fdpass_is_usage_error),
+		cmocka_unit_test(local_options),
+		cmocka_unit_test(local_conflicts_are_usage_errors),
 		cmocka_unit_test(ping_attempts_and_interval),
 		cmocka_unit_test(ping_attempts_only_default_interval),
 		cmocka_unit_test(ping_bad_values_are_usage_errors),
