@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "action.h"
 #include "commands.h"
@@ -14,19 +15,36 @@
 #include "report.h"
 #include "scan.h"
 
-/* Loads clamd.conf and the endpoints it names; reports and returns -1 on error. */
+/* Loads clamd.conf and the endpoints it names; reports and returns -1 on
+ * error. A local scan needs no endpoints, and runs on clamd's defaults
+ * where the daemon (and so its default configuration) is not installed; with
+ * --local-fallback, why no daemon can be tried goes into no_daemon. */
 static int load_configuration(const struct ng_options *o, struct ng_conf *conf,
-			      struct endpoint_list *eps, struct report *rep)
+			      struct endpoint_list *eps, struct report *rep, char *no_daemon,
+			      size_t len)
 {
 	const char *path = o->config_file ? o->config_file : CLAMD_CONF_DEFAULT;
+	bool local = o->local || o->local_fallback;
 	char err[512];
 
+	eps->n = 0;
+	if (local && o->config_file == NULL && access(path, F_OK) != 0 && errno == ENOENT) {
+		report_verbose(rep, "%s: not found; using clamd's defaults", path);
+		snprintf(no_daemon, len, "no configuration file %s", path);
+		return 0;
+	}
 	if (conf_load(conf, path, err, sizeof(err)) != 0) {
 		report_error(rep, "Can't parse clamd configuration file %s", path);
 		report_error(rep, "%s", err);
 		return -1;
 	}
+	if (o->local)
+		return 0;
 	if (endpoints_from_conf(conf, eps, err, sizeof(err)) != 0) {
+		if (o->local_fallback) {
+			snprintf(no_daemon, len, "%s: %s", path, err);
+			return 0;
+		}
 		report_error(rep, "%s: %s", path, err);
 		return -1;
 	}
@@ -41,7 +59,7 @@ int main(int argc, char **argv)
 	struct report rep;
 	struct scan_ctx ctx;
 	struct quarantine q = { .dirfd = -1 };
-	char err[600];
+	char err[600], no_daemon[600] = "";
 	int status = 2;
 
 	/* every send uses MSG_NOSIGNAL; this also covers writes to a closed stdout */
@@ -63,14 +81,14 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < o.n_ignored; i++)
 		report_warning(&rep, "Ignoring unsupported option %s", options_ignored_name(o.ignored[i]));
 	conf_init(&conf);
-	if (load_configuration(&o, &conf, &eps, &rep) != 0) {
+	if (load_configuration(&o, &conf, &eps, &rep, no_daemon, sizeof(no_daemon)) != 0) {
 		status = o.command == CMD_VERSION ? command_version(NULL, &o, &rep) : 2;
 		goto out;
 	}
 
 	switch (o.command) {
 	case CMD_VERSION:
-		status = command_version(&eps, &o, &rep);
+		status = command_version(eps.n > 0 ? &eps : NULL, &o, &rep);
 		goto out;
 	case CMD_PING:
 		status = command_ping(&eps, &o, &rep, false);
@@ -82,9 +100,12 @@ int main(int argc, char **argv)
 	case CMD_SCAN:
 		break;
 	}
-	if (o.wait && command_ping(&eps, &o, &rep, true) != 0) {
-		status = EXIT_PING_FAILED;
-		goto out;
+	if (o.wait && no_daemon[0] == '\0' && command_ping(&eps, &o, &rep, true) != 0) {
+		if (!o.local_fallback) {
+			status = EXIT_PING_FAILED;
+			goto out;
+		}
+		snprintf(no_daemon, sizeof(no_daemon), "no answer to PING");
 	}
 	if (quarantine_open(&q, &o, err, sizeof(err)) != 0) {
 		/* before anything is scanned: no silent scan without the action asked for */
@@ -100,6 +121,7 @@ int main(int argc, char **argv)
 	ctx.conf = &conf;
 	ctx.endpoints = &eps;
 	ctx.rep = &rep;
+	ctx.no_daemon = no_daemon[0] != '\0' ? no_daemon : NULL;
 	status = scan_run(&ctx);
 out:
 	quarantine_close(&q);

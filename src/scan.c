@@ -13,6 +13,7 @@
 #include "conn.h"
 #include "daemon.h"
 #include "engine.h"
+#include "local.h"
 #include "scan.h"
 #include "walk.h"
 
@@ -102,7 +103,26 @@ static bool all_clean_since(const struct tally *before, const struct tally *now)
 	       now->failed == before->failed;
 }
 
-/* Per-file mode: we walk and open, the daemon gets contents or descriptors.
+/* Hands f to this scan's per-file driver: libclamav here, or the daemon. */
+static void submit_file(struct scan_ctx *ctx, struct scan_file *f)
+{
+	if (ctx->local != NULL)
+		local_submit(ctx->local, f);
+	else
+		engine_submit(ctx->engine, f);
+}
+
+/* Waits until every file submitted has its verdict reported. */
+static void drain_files(struct scan_ctx *ctx)
+{
+	if (ctx->local != NULL)
+		local_drain(ctx->local);
+	else
+		engine_drain(ctx->engine);
+}
+
+/* Per-file mode: we walk and open, the daemon gets contents or descriptors
+ * (or libclamav scans the descriptors here).
  * As clamdscan, one "target: OK" when every file of it was answered OK. */
 static void perfile_scan_target(struct scan_ctx *ctx, const struct target *t)
 {
@@ -115,14 +135,14 @@ static void perfile_scan_target(struct scan_ctx *ctx, const struct target *t)
 		if (w == NULL)
 			return;
 		while ((f = walk_next(w)) != NULL)
-			engine_submit(ctx->engine, f);
+			submit_file(ctx, f);
 		walk_close(w);
 	} else if ((f = walk_open_file(ctx, t->real, t->shown, false)) != NULL) {
 		if (ctx->opts->action != ACTION_NONE)
 			walk_hold_parent(f, t->real);
-		engine_submit(ctx->engine, f);
+		submit_file(ctx, f);
 	}
-	engine_drain(ctx->engine);
+	drain_files(ctx);
 	if (all_clean_since(&before, &ctx->tally))
 		report_ok(ctx->rep, t->shown);
 }
@@ -207,7 +227,7 @@ static void scan_arg(struct scan_ctx *ctx, const char *arg)
  * regular file, its contents otherwise. Always labelled "stdin". */
 static void scan_stdin(struct scan_ctx *ctx)
 {
-	bool fildes = ctx->ep->kind == ENDPOINT_UNIX && !ctx->opts->stream;
+	bool fildes = ctx->ep != NULL && ctx->ep->kind == ENDPOINT_UNIX && !ctx->opts->stream;
 	struct stat st;
 	struct scan_file *f;
 	struct engine *e;
@@ -232,6 +252,13 @@ static void scan_stdin(struct scan_ctx *ctx)
 	f->size = S_ISREG(st.st_mode) ? st.st_size : 0;
 	f->dirfd = -1;
 	f->is_stdin = true; /* never acted on */
+	if (ctx->local != NULL) {
+		local_submit(ctx->local, f);
+		local_drain(ctx->local);
+		if (all_clean_since(&before, &ctx->tally))
+			report_ok(ctx->rep, STDIN_LABEL);
+		return;
+	}
 	e = engine_new(ctx, fildes ? TRANSPORT_FILDES : TRANSPORT_INSTREAM, 1);
 	if (e == NULL) {
 		scan_file_free(f);
@@ -275,32 +302,91 @@ static int scan_file_list(struct scan_ctx *ctx, const char *list)
 }
 
 /* Picks the first daemon that accepts a connection; the plan depends on it.
- * When none does, the first is kept so each target reports the failure. */
-static void choose_daemon(struct scan_ctx *ctx)
+ * When none does, the first is kept so each target reports the failure,
+ * and false is returned with every daemon's failure in why. */
+static bool choose_daemon(struct scan_ctx *ctx, char *why, size_t len)
 {
 	struct conn c;
+	size_t used = 0;
 
 	ctx->ep = &ctx->endpoints->ep[0];
+	why[0] = '\0';
 	for (size_t i = 0; i < ctx->endpoints->n; i++) {
-		if (conn_open(&c, &ctx->endpoints->ep[i], ctx->opts->timeout) == 0) {
+		const struct endpoint *ep = &ctx->endpoints->ep[i];
+
+		if (conn_open(&c, ep, ctx->opts->timeout) == 0) {
 			conn_close(&c);
-			ctx->ep = &ctx->endpoints->ep[i];
+			ctx->ep = ep;
 			if (i > 0)
 				report_warning(ctx->rep, "clamd at %s did not answer; using %s",
 					       ctx->endpoints->ep[0].name, ctx->ep->name);
-			return;
+			return true;
+		}
+		if (used < len) {
+			int n = errno == ETIMEDOUT
+					? snprintf(why + used, len - used, "%sat %s: timed out after %u s",
+						   i > 0 ? ", " : "", ep->name, ctx->opts->timeout)
+					: snprintf(why + used, len - used, "%sat %s: %s", i > 0 ? ", " : "",
+						   ep->name, strerror(errno));
+
+			used += n > 0 ? (size_t)n : 0;
 		}
 	}
+	return false;
 }
 
-int scan_run(struct scan_ctx *ctx)
+/* The number of threads for a local scan: none without -m (files are
+ * scanned in turn), else --max-inflight or one per CPU. */
+static unsigned local_threads(const struct ng_options *o)
+{
+	long n;
+
+	if (!o->multiscan)
+		return 0;
+	if (o->max_inflight_given)
+		return o->max_inflight;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		return 1;
+	return n > OPTIONS_MAX_INFLIGHT ? OPTIONS_MAX_INFLIGHT : (unsigned)n;
+}
+
+/* Sets the scan up with libclamav in this process. Returns 0, or -1 after
+ * reporting why it cannot scan. */
+static int start_local(struct scan_ctx *ctx)
+{
+	ctx->ep = NULL;
+	memset(&ctx->plan, 0, sizeof(ctx->plan));
+	ctx->plan.client_walk = true; /* the walk, exclusions and symlink rules of --fdpass */
+	ctx->plan.parallel = ctx->opts->multiscan;
+	ctx->local = local_new(ctx, local_threads(ctx->opts));
+	return ctx->local != NULL ? 0 : -1;
+}
+
+/* Chooses the daemon and the plan, or local scanning when asked or allowed.
+ * Returns 0, or -1 when nothing can be scanned (reported). */
+static int choose_scanner(struct scan_ctx *ctx)
 {
 	struct plan_input in;
-	struct timeval start, end;
-	bool balanced;
+	char why[1024];
 
-	gettimeofday(&start, NULL);
-	choose_daemon(ctx);
+	if (ctx->opts->local) {
+		if (ctx->opts->stream || ctx->opts->fdpass)
+			report_warning(ctx->rep, "%s is for a daemon and has no effect with --local: files are "
+				       "opened here and scanned by descriptor",
+				       ctx->opts->stream ? "--stream" : "--fdpass");
+		return start_local(ctx);
+	}
+	if (ctx->no_daemon != NULL) {
+		report_warning(ctx->rep, "clamd unreachable: %s; scanning locally with libclamav",
+			       ctx->no_daemon);
+		return start_local(ctx);
+	}
+	if (!choose_daemon(ctx, why, sizeof(why)) && ctx->opts->local_fallback) {
+		report_warning(ctx->rep, "clamd unreachable %s; scanning locally with libclamav",
+			       why[0] != '\0' ? why : "(no daemon configured)");
+		return start_local(ctx);
+	}
 	memset(&in, 0, sizeof(in));
 	in.unix_socket = ctx->ep->kind == ENDPOINT_UNIX;
 	in.daemon_local = ctx->ep->local;
@@ -316,8 +402,19 @@ int scan_run(struct scan_ctx *ctx)
 		ctx->engine = engine_new(ctx, ctx->plan.transport,
 					 ctx->plan.parallel ? ctx->opts->max_inflight : 1);
 		if (ctx->engine == NULL)
-			return 2;
+			return -1;
 	}
+	return 0;
+}
+
+int scan_run(struct scan_ctx *ctx)
+{
+	struct timeval start, end;
+	bool balanced;
+
+	gettimeofday(&start, NULL);
+	if (choose_scanner(ctx) != 0)
+		return 2;
 
 	if (ctx->opts->file_list != NULL) {
 		if (ctx->opts->n_targets > 0)
@@ -351,6 +448,8 @@ int scan_run(struct scan_ctx *ctx)
 	}
 	engine_finish(ctx->engine);
 	ctx->engine = NULL;
+	local_finish(ctx->local);
+	ctx->local = NULL;
 
 	gettimeofday(&end, NULL);
 	balanced = tally_balanced(&ctx->tally);

@@ -11,17 +11,20 @@
 #include "report.h"
 
 struct engine;
+struct local;
 struct quarantine;
 
 struct scan_ctx {
 	const struct ng_options *opts;
 	const struct ng_conf *conf;
 	const struct endpoint_list *endpoints;
-	const struct endpoint *ep; /* the daemon chosen for this scan */
+	const struct endpoint *ep; /* the daemon chosen for this scan; NULL when local */
 	struct report *rep;
 	struct plan plan;
 	struct tally tally;
 	struct engine *engine; /* per-file requests, when the plan walks */
+	struct local *local;   /* or libclamav in this process (--local, fallback) */
+	const char *no_daemon; /* with --local-fallback: why no daemon can be tried */
 	const struct quarantine *quarantine; /* --move/--copy/--remove, or NULL */
 };
 
