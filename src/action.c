@@ -42,8 +42,12 @@ int quarantine_open(struct quarantine *q, const struct ng_options *o, char *err,
 		path[--n] = '\0';
 	q->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (q->dirfd < 0) {
+		struct stat lst;
+		/* Linux says ENOTDIR for a symlink under O_DIRECTORY: tell them apart */
+		bool link = errno == ELOOP || (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode));
+
 		snprintf(err, len, "quarantine directory %s: %s", o->action_dir,
-			 errno == ELOOP	   ? "is a symbolic link (refused: it could be redirected)"
+			 link		    ? "is a symbolic link (refused: it could be redirected)"
 			 : errno == ENOTDIR ? "is not a directory"
 					    : strerror(errno));
 		free(path);

@@ -532,6 +532,8 @@ refused() {
     echo "not a directory" >"$T/qfile"
     refused "$T/qfile" "a regular file"
     [ "$(cat "$T/qfile")" = "not a directory" ]
+    ngrun -c "$LAB_CONF" --copy="$T/qfile" "$T/t"
+    [[ $err == *"$T/qfile: is not a directory"* ]]
 }
 
 @test "a quarantine that is a symlink to a directory (with and without a trailing slash): exit 2, nothing scanned" {
@@ -542,6 +544,9 @@ refused() {
     refused "$T/qlink/" "a symlink with a trailing slash"
     refused "$T/qlink//" "a symlink with two trailing slashes"
     [ -z "$(ls -A "$T/real-q")" ]
+    # and it says why
+    ngrun -c "$LAB_CONF" --move="$T/qlink" "$T/t"
+    [[ $err == *"$T/qlink: is a symbolic link"* ]]
 }
 
 @test "a read-only quarantine directory (as nobody): exit 2, named, nothing scanned" {
