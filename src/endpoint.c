@@ -35,14 +35,20 @@ bool endpoint_addr_is_local(const struct sockaddr *sa, socklen_t len)
 	return rc == 0;
 }
 
-/* Appends the Unix socket path; -1 if it cannot fit sun_path. */
-static int add_unix(struct endpoint_list *out, const char *path, char *err, size_t errlen)
+/* Appends the Unix socket path; -1 if it cannot fit sun_path. what names
+ * the setting in messages ("LocalSocket ", "--socket="). */
+static int add_unix(struct endpoint_list *out, const char *path, const char *what, char *err,
+		    size_t errlen)
 {
 	struct endpoint *e = &out->ep[out->n];
 	struct sockaddr_un *sun = (struct sockaddr_un *)&e->addr;
 
+	if (out->n >= ENDPOINT_MAX) {
+		snprintf(err, errlen, "%s%s: more than %d daemons", what, path, ENDPOINT_MAX);
+		return -1;
+	}
 	if (strlen(path) >= sizeof(sun->sun_path)) {
-		snprintf(err, errlen, "LocalSocket %s: path too long for a Unix socket", path);
+		snprintf(err, errlen, "%s%s: path too long for a Unix socket", what, path);
 		return -1;
 	}
 	memset(e, 0, sizeof(*e));
@@ -56,9 +62,10 @@ static int add_unix(struct endpoint_list *out, const char *path, char *err, size
 	return 0;
 }
 
-/* Resolves host (NULL = loopback) and appends each address. */
-static int add_tcp(struct endpoint_list *out, const char *host, unsigned port, char *err,
-		   size_t errlen)
+/* Resolves host (NULL = loopback) and appends each address. what names the
+ * setting in messages ("TCPAddr ", "--host="). */
+static int add_tcp(struct endpoint_list *out, const char *host, unsigned port, const char *what,
+		   char *err, size_t errlen)
 {
 	struct addrinfo hints, *res = NULL, *ai;
 	char portstr[16], numeric[INET6_ADDRSTRLEN];
@@ -70,7 +77,7 @@ static int add_tcp(struct endpoint_list *out, const char *host, unsigned port, c
 	snprintf(portstr, sizeof(portstr), "%u", port);
 	rc = getaddrinfo(host, portstr, &hints, &res);
 	if (rc != 0) {
-		snprintf(err, errlen, "TCPAddr %s: cannot resolve: %s", host ? host : "localhost",
+		snprintf(err, errlen, "%s%s: cannot resolve: %s", what, host ? host : "localhost",
 			 gai_strerror(rc));
 		return -1;
 	}
@@ -101,22 +108,107 @@ int endpoints_from_conf(const struct ng_conf *c, struct endpoint_list *out, char
 			size_t errlen)
 {
 	out->n = 0;
-	if (c->local_socket != NULL && add_unix(out, c->local_socket, err, errlen) != 0)
+	if (c->local_socket != NULL && add_unix(out, c->local_socket, "LocalSocket ", err, errlen) != 0)
 		return -1;
 	if (c->tcp_port != 0) {
 		if (c->n_tcp_addr == 0)
-			return add_tcp(out, NULL, c->tcp_port, err, errlen);
+			return add_tcp(out, NULL, c->tcp_port, "TCPAddr ", err, errlen);
 		for (size_t i = 0; i < c->n_tcp_addr; i++) {
 			/* clamd's "any" means every interface; loopback reaches it */
 			const char *host = strcmp(c->tcp_addr[i], "any") == 0 ? NULL : c->tcp_addr[i];
 
-			if (add_tcp(out, host, c->tcp_port, err, errlen) != 0)
+			if (add_tcp(out, host, c->tcp_port, "TCPAddr ", err, errlen) != 0)
 				return -1;
 		}
 	}
 	if (out->n == 0) {
 		snprintf(err, errlen, "no LocalSocket or TCPSocket in the configuration: nowhere to reach clamd");
 		return -1;
+	}
+	return 0;
+}
+
+int endpoint_parse_host(const char *arg, char *host, size_t hostlen, unsigned *port, char *err,
+			size_t errlen)
+{
+	const char *orig = arg, *end, *colon = NULL;
+	size_t n;
+
+	*port = ENDPOINT_DEFAULT_PORT;
+	if (arg[0] == '[') {
+		end = strchr(arg, ']');
+		if (end == NULL || strchr(arg + 1, '[') != NULL) {
+			snprintf(err, errlen, "unbalanced brackets in '%s': expected [ADDRESS]:PORT", arg);
+			return -1;
+		}
+		if (end[1] != '\0' && end[1] != ':') {
+			snprintf(err, errlen, "unexpected text after ']' in '%s': expected [ADDRESS]:PORT",
+				 arg);
+			return -1;
+		}
+		if (end[1] == ':')
+			colon = end + 1;
+		arg++;
+		n = (size_t)(end - arg);
+	} else {
+		if (strchr(arg, '[') != NULL || strchr(arg, ']') != NULL) {
+			snprintf(err, errlen, "unbalanced brackets in '%s': expected [ADDRESS]:PORT", arg);
+			return -1;
+		}
+		colon = strchr(arg, ':');
+		/* more than one colon: a bare IPv6 address, which cannot carry a port */
+		if (colon != NULL && strchr(colon + 1, ':') != NULL)
+			colon = NULL;
+		n = colon != NULL ? (size_t)(colon - arg) : strlen(arg);
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "no host name in '%s'", orig);
+		return -1;
+	}
+	if (n >= hostlen) {
+		snprintf(err, errlen, "host name too long");
+		return -1;
+	}
+	memcpy(host, arg, n);
+	host[n] = '\0';
+	if (colon != NULL) {
+		const char *p = colon + 1;
+		unsigned long v = 0;
+
+		for (; *p >= '0' && *p <= '9' && v <= 65535; p++)
+			v = v * 10 + (unsigned long)(*p - '0');
+		if (p == colon + 1 || *p != '\0' || v < 1 || v > 65535) {
+			snprintf(err, errlen, "bad port '%s': expected 1 to 65535", colon + 1);
+			return -1;
+		}
+		*port = (unsigned)v;
+	}
+	return 0;
+}
+
+int endpoints_from_args(const struct ng_daemon_arg *d, size_t n, struct endpoint_list *out,
+			char *err, size_t errlen)
+{
+	char host[256], why[200];
+	unsigned port;
+
+	out->n = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!d[i].tcp) {
+			if (add_unix(out, d[i].value, "--socket=", err, errlen) != 0)
+				return -1;
+			continue;
+		}
+		if (endpoint_parse_host(d[i].value, host, sizeof(host), &port, why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "--host=%s: %s", d[i].value, why);
+			return -1;
+		}
+		if (out->n >= ENDPOINT_MAX) {
+			snprintf(err, errlen, "--host=%s: more than %d daemons", d[i].value, ENDPOINT_MAX);
+			return -1;
+		}
+		if (add_tcp(out, host, port, "--host=", err, errlen) != 0)
+			return -1;
 	}
 	return 0;
 }

@@ -8,8 +8,11 @@
 #include <sys/socket.h>
 
 #include "conf.h"
+#include "options.h"
 
 #define ENDPOINT_MAX 32
+/* clamd's TCP port when --host names none */
+#define ENDPOINT_DEFAULT_PORT 3310
 
 enum endpoint_kind { ENDPOINT_UNIX, ENDPOINT_TCP };
 
@@ -31,6 +34,18 @@ struct endpoint_list {
  * Returns 0, or -1 with a message in err (a name that does not resolve,
  * a socket path too long, no socket configured). */
 int endpoints_from_conf(const struct ng_conf *c, struct endpoint_list *out, char *err,
+			size_t errlen);
+
+/* Builds the list from --socket and --host, in command-line order; a host
+ * adds every address it resolves to. Returns 0, or -1 with a message in
+ * err naming the option (a name that does not resolve, a path too long). */
+int endpoints_from_args(const struct ng_daemon_arg *d, size_t n, struct endpoint_list *out,
+			char *err, size_t errlen);
+
+/* Splits --host's HOST[:PORT] ("[v6]:PORT" for IPv6; a bare IPv6 address
+ * takes no port) into host (hostlen bytes) and port (3310 when none).
+ * Returns 0, or -1 with a message in err. Pure: no name is resolved. */
+int endpoint_parse_host(const char *arg, char *host, size_t hostlen, unsigned *port, char *err,
 			size_t errlen);
 
 /* Decides whether a TCP address belongs to this host: one we can bind to is

@@ -15,10 +15,11 @@
 #include "report.h"
 #include "scan.h"
 
-/* Loads clamd.conf and the endpoints it names; reports and returns -1 on
- * error. A local scan needs no endpoints, and runs on clamd's defaults
- * where the daemon (and so its default configuration) is not installed; with
- * --local-fallback, why no daemon can be tried goes into no_daemon. */
+/* Loads clamd.conf and the endpoints it names (or those of --socket and
+ * --host instead); reports and returns -1 on error. A local scan needs no
+ * endpoints, and runs on clamd's defaults where the daemon (and so its
+ * default configuration) is not installed; with --local-fallback, why no
+ * daemon can be tried goes into no_daemon. */
 static int load_configuration(const struct ng_options *o, struct ng_conf *conf,
 			      struct endpoint_list *eps, struct report *rep, char *no_daemon,
 			      size_t len)
@@ -28,18 +29,30 @@ static int load_configuration(const struct ng_options *o, struct ng_conf *conf,
 	char err[512];
 
 	eps->n = 0;
-	if (local && o->config_file == NULL && access(path, F_OK) != 0 && errno == ENOENT) {
+	/* daemons named on the command line need no configuration file but -c's */
+	if ((local || o->n_daemons > 0) && o->config_file == NULL && access(path, F_OK) != 0 &&
+	    errno == ENOENT) {
 		report_verbose(rep, "%s: not found; using clamd's defaults", path);
-		snprintf(no_daemon, len, "no configuration file %s", path);
-		return 0;
-	}
-	if (conf_load(conf, path, err, sizeof(err)) != 0) {
+		if (o->n_daemons == 0) {
+			snprintf(no_daemon, len, "no configuration file %s", path);
+			return 0;
+		}
+	} else if (conf_load(conf, path, err, sizeof(err)) != 0) {
 		report_error(rep, "Can't parse clamd configuration file %s", path);
 		report_error(rep, "%s", err);
 		return -1;
 	}
 	if (o->local)
 		return 0;
+	if (o->n_daemons > 0) {
+		/* instead of LocalSocket/TCPSocket/TCPAddr; a bad one is an error even
+		 * with --local-fallback: the user named it */
+		if (endpoints_from_args(o->daemons, o->n_daemons, eps, err, sizeof(err)) != 0) {
+			report_error(rep, "%s", err);
+			return -1;
+		}
+		return 0;
+	}
 	if (endpoints_from_conf(conf, eps, err, sizeof(err)) != 0) {
 		if (o->local_fallback) {
 			snprintf(no_daemon, len, "%s: %s", path, err);

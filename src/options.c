@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "endpoint.h"
 #include "options.h"
 
 /* Long-only options get values above the char range. */
@@ -26,6 +27,10 @@ enum {
 	OPT_LOCAL,
 	OPT_LOCAL_FALLBACK,
 	OPT_DATABASE,
+	OPT_SOCKET,
+	OPT_HOST,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
 	OPT_IGNORED_FLAG, /* clamscan options clamdscan accepts and ignores */
 	OPT_IGNORED_ARG,
 };
@@ -56,6 +61,10 @@ static const struct option long_options[] = {
 	{ "local", no_argument, NULL, OPT_LOCAL },
 	{ "local-fallback", no_argument, NULL, OPT_LOCAL_FALLBACK },
 	{ "database", required_argument, NULL, OPT_DATABASE },
+	{ "socket", required_argument, NULL, OPT_SOCKET },
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	/* clamscan's tree options: clamdscan takes them and ignores them,
 	 * so command lines written for either tool keep working. */
 	{ "recursive", optional_argument, NULL, 'r' },
@@ -127,6 +136,27 @@ static enum ng_opts_status set_action(struct ng_options *o, enum ng_action a, co
 	return OPTS_OK;
 }
 
+/* Records --socket (tcp false) or --host after checking its form; the
+ * host is resolved later, when the endpoints are built. */
+static enum ng_opts_status add_daemon(struct ng_options *o, bool tcp, const char *arg)
+{
+	char host[256], why[200];
+	unsigned port;
+
+	if (arg[0] == '\0')
+		return usage_error(o, "--%s needs a %s, not an empty value", tcp ? "host" : "socket",
+				   tcp ? "HOST[:PORT]" : "socket path");
+	if (tcp && endpoint_parse_host(arg, host, sizeof(host), &port, why, sizeof(why)) != 0)
+		return usage_error(o, "invalid argument '%s' for --host: %s", arg, why);
+	if (o->n_daemons >= OPTIONS_MAX_DAEMONS)
+		return usage_error(o, "too many --socket and --host options: at most %d",
+				   OPTIONS_MAX_DAEMONS);
+	o->daemons[o->n_daemons].tcp = tcp;
+	o->daemons[o->n_daemons].value = arg;
+	o->n_daemons++;
+	return OPTS_OK;
+}
+
 /* Names the option at argv[optind - 1] for an error message. */
 static const char *offending(int argc, char **argv)
 {
@@ -147,6 +177,7 @@ enum ng_opts_status options_parse(int argc, char **argv, struct ng_options *o)
 	o->timeout = 300;
 	o->max_inflight = OPTIONS_DEFAULT_INFLIGHT;
 	o->ping_interval = 1;
+	o->progress = -1;
 
 	opterr = 0; /* we word our own messages */
 	optind = 0; /* 0, not 1: glibc then also forgets a half-read "-xyz" cluster */
@@ -236,6 +267,18 @@ enum ng_opts_status options_parse(int argc, char **argv, struct ng_options *o)
 		case OPT_DATABASE:
 			o->database = optarg;
 			break;
+		case OPT_SOCKET:
+			st = add_daemon(o, false, optarg);
+			break;
+		case OPT_HOST:
+			st = add_daemon(o, true, optarg);
+			break;
+		case OPT_PROGRESS:
+			o->progress = 1;
+			break;
+		case OPT_NO_PROGRESS:
+			o->progress = 0;
+			break;
 		case 'r':
 		case OPT_IGNORED_FLAG:
 		case OPT_IGNORED_ARG:
@@ -263,6 +306,9 @@ enum ng_opts_status options_parse(int argc, char **argv, struct ng_options *o)
 	if (o->local && (o->ping_given || o->wait || reload))
 		return usage_error(o, "--local never contacts a daemon: it cannot be combined with %s",
 				   reload ? "--reload" : o->wait ? "--wait" : "--ping");
+	if (o->local && o->n_daemons > 0)
+		return usage_error(o, "--local never contacts a daemon: it cannot be combined with %s",
+				   o->daemons[0].tcp ? "--host" : "--socket");
 	if (o->database != NULL && !o->local && !o->local_fallback)
 		return usage_error(o, "--database is for local scanning: add --local or --local-fallback");
 	/* the same precedence whatever the order on the command line */
@@ -308,6 +354,11 @@ void options_help(FILE *out)
 	      "    --file-list=FILE    -f FILE        Scan the files listed in FILE, one per line\n"
 	      "    --config-file=FILE  -c FILE        Read clamd's configuration from FILE\n"
 	      "                                       (default " CLAMD_CONF_DEFAULT ")\n"
+	      "    --socket=PATH                      Use clamd on the Unix socket PATH instead of\n"
+	      "                                       the configuration's sockets (repeatable)\n"
+	      "    --host=HOST[:PORT]                 Use clamd at HOST, port 3310 by default\n"
+	      "                                       ([ADDRESS]:PORT for IPv6; repeatable); the\n"
+	      "                                       daemons given are tried in order\n"
 	      "    --ping=A[:I]        -p A[:I]       Ping clamd up to A times, I seconds apart (default 1),\n"
 	      "                                       until it answers; exit 0 if it does, 21 if not\n"
 	      "    --wait              -w             Wait for clamd to answer before scanning (30 tries a\n"
@@ -318,6 +369,9 @@ void options_help(FILE *out)
 	      "    --move=DIRECTORY                   Move infected files into DIRECTORY\n"
 	      "    --copy=DIRECTORY                   Copy infected files into DIRECTORY\n"
 	      "    --no-summary                       Do not print the scan summary\n"
+	      "    --progress                         Show a progress line on stderr (default: when\n"
+	      "                                       stderr is a terminal and not --quiet)\n"
+	      "    --no-progress                      Never show the progress line\n"
 	      "    --infected          -i             Only print infected files\n"
 	      "    --reload                           Ask clamd to reload its signature database\n"
 	      "    --fdpass                           Pass open file descriptors to clamd (Unix socket only)\n"

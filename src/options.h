@@ -22,6 +22,15 @@ enum ng_command {
 	CMD_RELOAD,
 };
 
+/* --socket and --host given, at most this many in all. */
+#define OPTIONS_MAX_DAEMONS 16
+
+/* A daemon named on the command line: --socket=PATH or --host=HOST[:PORT]. */
+struct ng_daemon_arg {
+	bool tcp;          /* --host */
+	const char *value; /* points into argv */
+};
+
 enum ng_opts_status {
 	OPTS_OK = 0,
 	OPTS_USAGE, /* bad usage: message in ng_options.error, exit 2 */
@@ -53,6 +62,9 @@ struct ng_options {
 	bool local;          /* --local: scan here with libclamav, never a daemon */
 	bool local_fallback; /* --local-fallback: scan here when no daemon answers */
 	const char *database; /* --database=DIR, or NULL for DatabaseDirectory */
+	struct ng_daemon_arg daemons[OPTIONS_MAX_DAEMONS]; /* in the order given; replace */
+	size_t n_daemons;                                  /* clamd.conf's sockets */
+	int progress; /* --progress 1, --no-progress 0, -1: when stderr is a terminal */
 	int ignored[8];   /* clamscan options given, for the warning */
 	size_t n_ignored;
 	char **targets;   /* points into argv */

@@ -720,6 +720,8 @@ def parse_args(argv):
     where.add_argument("--unix", metavar="PATH", help="listen on this Unix socket")
     where.add_argument("--tcp", metavar="PORT", type=int,
                        help="listen on 127.0.0.1:PORT (0: pick a free port)")
+    p.add_argument("--tcp-addr", default="127.0.0.1", metavar="ADDR",
+                   help="with --tcp: the address to listen on (::1 for IPv6)")
     p.add_argument("--mode", default="good", help="behaviour (default: good)")
     p.add_argument("--pidfile", metavar="F", help="write pid here once listening (ready marker)")
     p.add_argument("--port-file", metavar="F", help="write the TCP port here before the pidfile")
@@ -767,9 +769,10 @@ def main(argv):
         lsock.bind(args.unix)
         os.chmod(args.unix, 0o666)  # like LocalSocketMode 666
     else:
-        lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        family = socket.AF_INET6 if ":" in args.tcp_addr else socket.AF_INET
+        lsock = socket.socket(family, socket.SOCK_STREAM)
         lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        lsock.bind(("127.0.0.1", args.tcp))
+        lsock.bind((args.tcp_addr, args.tcp))
     lsock.listen(128)
 
     def stop(signum, _frame):

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "endpoint.h"
 #include "options.h"
 
 /* Declares argv (NULL-terminated, writable array) and argc for one command line. */
@@ -727,7 +728,117 @@ static void help_text_lists_options(void **state)
 	assert_contains(text, "--local ");
 	assert_contains(text, "--local-fallback");
 	assert_contains(text, "--database=DIR");
+	assert_contains(text, "--socket=PATH");
+	assert_contains(text, "--host=HOST[:PORT]");
+	assert_contains(text, "--progress");
+	assert_contains(text, "--no-progress");
 	free(text);
+}
+
+/* --socket and --host are kept in command-line order, marked by kind. */
+static void daemons_in_order(void **state)
+{
+	struct ng_options o;
+	ARGV("--host=a.example:1", "--socket", "/s1", "--host=[::1]", "--socket=/s2", "x");
+
+	(void)state;
+	assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+	assert_int_equal(o.n_daemons, 4);
+	assert_true(o.daemons[0].tcp);
+	assert_string_equal(o.daemons[0].value, "a.example:1");
+	assert_false(o.daemons[1].tcp);
+	assert_string_equal(o.daemons[1].value, "/s1");
+	assert_true(o.daemons[2].tcp);
+	assert_false(o.daemons[3].tcp);
+	assert_int_equal(o.n_targets, 1);
+}
+
+/* HOST[:PORT] splitting: defaults, brackets, bare IPv6, and the errors. */
+static void host_parsing(void **state)
+{
+	static const struct {
+		const char *arg;
+		const char *host; /* NULL: refused */
+		unsigned port;
+	} cases[] = {
+		{ "localhost", "localhost", 3310 },
+		{ "127.0.0.1:3311", "127.0.0.1", 3311 },
+		{ "[::1]:65535", "::1", 65535 },
+		{ "[::1]", "::1", 3310 },
+		{ "::1", "::1", 3310 },
+		{ "fe80::1%lo", "fe80::1%lo", 3310 },
+		{ "h:1", "h", 1 },
+		{ "h:0", NULL, 0 },
+		{ "h:65536", NULL, 0 },
+		{ "h:99999999999999999999", NULL, 0 },
+		{ "h:", NULL, 0 },
+		{ "h:-1", NULL, 0 },
+		{ "h:+1", NULL, 0 },
+		{ "h:1x", NULL, 0 },
+		{ ":3310", NULL, 0 },
+		{ "", NULL, 0 },
+		{ "[::1", NULL, 0 },
+		{ "::1]:3310", NULL, 0 },
+		{ "[]:3310", NULL, 0 },
+		{ "[::1]x", NULL, 0 },
+		{ "[::1]:", NULL, 0 },
+		{ "[[::1]]:1", NULL, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char host[256], err[200] = "";
+		unsigned port = 0;
+		int rc = endpoint_parse_host(cases[i].arg, host, sizeof(host), &port, err, sizeof(err));
+
+		if (cases[i].host == NULL) {
+			if (rc != -1 || err[0] == '\0')
+				fail_msg("'%s' accepted", cases[i].arg);
+			continue;
+		}
+		if (rc != 0)
+			fail_msg("'%s' refused: %s", cases[i].arg, err);
+		assert_string_equal(host, cases[i].host);
+		assert_int_equal(port, cases[i].port);
+	}
+}
+
+/* A bad --host or --socket is a usage error naming the option. */
+static void bad_daemon_options(void **state)
+{
+	static const char *const bad[] = { "--host=h:0", "--host=[::1", "--host=", "--socket=" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct ng_options o;
+		char *argv[] = { "clamdscan-ng", (char *)bad[i], NULL };
+
+		assert_int_equal(options_parse(2, argv, &o), OPTS_USAGE);
+		assert_contains(o.error, strncmp(bad[i], "--host", 6) == 0 ? "--host" : "--socket");
+	}
+}
+
+/* --progress and --no-progress: the last one wins; neither means automatic. */
+static void progress_flags(void **state)
+{
+	struct ng_options o;
+
+	(void)state;
+	{
+		ARGV("x");
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.progress, -1);
+	}
+	{
+		ARGV("--progress", "x");
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.progress, 1);
+	}
+	{
+		ARGV("--progress", "--no-progress", "x");
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.progress, 0);
+	}
 }
 
 int main(void)
@@ -764,6 +875,10 @@ int main(void)
 		cmocka_unit_test(second_parse_starts_clean),
 		cmocka_unit_test(parse_after_error_in_short_cluster_starts_clean),
 		cmocka_unit_test(help_text_lists_options),
+		cmocka_unit_test(daemons_in_order),
+		cmocka_unit_test(host_parsing),
+		cmocka_unit_test(bad_daemon_options),
+		cmocka_unit_test(progress_flags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,165 @@
+#!/usr/bin/env bats
+# Daemons named on the command line (--socket, --host), the progress line,
+# and the bash completion script.
+
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+    load lab
+    lab_start
+}
+
+teardown_file() {
+    load lab
+    lab_stop
+}
+
+setup() {
+    load lab
+    T=$BATS_TEST_TMPDIR
+    make_tree "$T/tree"
+    make_eicar "$T/eicar.com"
+    # every setting but where the daemon is: --socket/--host must supply that
+    printf 'StreamMaxLength 1M\n' >"$T/nosock.conf"
+    cd "$T"
+}
+
+teardown() {
+    fake_stop
+}
+
+# ---- --socket and --host ----------------------------------------------------
+
+@test "--socket reaches the daemon with a configuration that names no socket" {
+    run "$NG" -c "$T/nosock.conf" --socket="$LAB_SOCK" --no-summary eicar.com tree/clean.txt
+    assert_failure 1
+    assert_line "$T/eicar.com: $EICAR_SIG FOUND"
+    assert_line "$T/tree/clean.txt: OK"
+}
+
+@test "--socket replaces the configuration's sockets" {
+    # the configuration points at sockets that do not exist: never tried
+    printf 'LocalSocket %s/none.sock\nTCPSocket 1\nTCPAddr 127.0.0.1\n' "$T" >"$T/wrong.conf"
+    run --separate-stderr "$NG" -c "$T/wrong.conf" --socket "$LAB_SOCK" --no-summary tree/clean.txt
+    assert_success
+    assert_output "$T/tree/clean.txt: OK"
+    [ -z "$stderr" ]
+}
+
+@test "a missing -c file is still an error with --socket" {
+    run "$NG" -c "$T/missing.conf" --socket="$LAB_SOCK" tree/clean.txt
+    assert_failure 2
+    assert_output --partial "missing.conf"
+}
+
+@test "--host 127.0.0.1:PORT is local: path mode" {
+    fake_start_tcp good
+    run "$NG" -c "$T/nosock.conf" --host="127.0.0.1:$FAKE_PORT" --no-summary tree/clean.txt
+    assert_success
+    assert_output "$T/tree/clean.txt: OK"
+    grep -q -E ' < [zn]?CONTSCAN ' "$FAKE_LOG"
+    ! grep -q -E 'INSTREAM' "$FAKE_LOG"
+}
+
+@test "--host with --stream sends contents (lab clamd)" {
+    run "$NG" -c "$T/nosock.conf" --host="127.0.0.1:$LAB_PORT" --stream --no-summary eicar.com tree/clean.txt
+    assert_failure 1
+    assert_line "$T/eicar.com: $EICAR_SIG FOUND"
+    assert_line "$T/tree/clean.txt: OK"
+}
+
+@test "--host with --stream: INSTREAM on the wire" {
+    fake_start_tcp good
+    run "$NG" -c "$T/nosock.conf" --host="127.0.0.1:$FAKE_PORT" --stream --no-summary tree/clean.txt
+    assert_success
+    grep -q 'INSTREAM' "$FAKE_LOG"
+    ! grep -q -E ' < [zn]?CONTSCAN ' "$FAKE_LOG"
+}
+
+@test "--host path mode finds EICAR on the lab clamd" {
+    run "$NG" -c "$T/nosock.conf" --host="127.0.0.1:$LAB_PORT" --no-summary eicar.com
+    assert_failure 1
+    assert_output "$T/eicar.com: $EICAR_SIG FOUND"
+}
+
+@test "two --socket: the first missing, the second is used with a warning" {
+    run --separate-stderr "$NG" -c "$T/nosock.conf" --socket="$T/none.sock" --socket="$LAB_SOCK" \
+        --no-summary tree/clean.txt
+    assert_success
+    assert_output "$T/tree/clean.txt: OK"
+    [[ $stderr == *"WARNING: clamd at $T/none.sock did not answer; using $LAB_SOCK"* ]]
+}
+
+@test "--socket and --host are tried in command-line order" {
+    run --separate-stderr "$NG" -c "$T/nosock.conf" --host="127.0.0.1:1" --socket="$LAB_SOCK" \
+        --no-summary tree/clean.txt
+    assert_success
+    [[ $stderr == *"clamd at 127.0.0.1:1 did not answer; using $LAB_SOCK"* ]]
+}
+
+@test "every daemon given missing: an error naming each, exit 2" {
+    run "$NG" -c "$T/nosock.conf" --socket="$T/a.sock" --socket="$T/b.sock" tree/clean.txt
+    assert_failure 2
+    assert_output --partial "$T/a.sock"
+}
+
+@test "--host with a bad port: usage error naming the option" {
+    for arg in 127.0.0.1:0 127.0.0.1:65536 127.0.0.1:x 127.0.0.1: '[::1]:' '[::1]x'; do
+        run "$NG" -c "$T/nosock.conf" --host="$arg" tree/clean.txt
+        assert_failure 2
+        assert_output --partial "--host"
+        assert_output --partial "$arg"
+    done
+}
+
+@test "--host with unbalanced brackets or nothing: usage error" {
+    for arg in '[::1' '::1]:3310' '' ':3310' '[]:3310'; do
+        run "$NG" -c "$T/nosock.conf" --host="$arg" tree/clean.txt
+        assert_failure 2
+        assert_output --partial "--host"
+    done
+}
+
+@test "--socket with an empty path: usage error" {
+    run "$NG" -c "$T/nosock.conf" --socket= tree/clean.txt
+    assert_failure 2
+    assert_output --partial "--socket"
+}
+
+@test "--host with a name that does not resolve: exit 2 naming the option" {
+    run "$NG" -c "$T/nosock.conf" --host=no-such-host.invalid tree/clean.txt
+    assert_failure 2
+    assert_output --partial "--host=no-such-host.invalid: cannot resolve"
+}
+
+@test "--host=[::1]:PORT reaches an IPv6 daemon" {
+    python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null ||
+        skip "no IPv6 loopback here"
+    fake_start_tcp good --tcp-addr ::1
+    run "$NG" -c "$T/nosock.conf" --host="[::1]:$FAKE_PORT" --no-summary tree/clean.txt
+    assert_success
+    assert_output "$T/tree/clean.txt: OK"
+    grep -q -E ' < [zn]?CONTSCAN ' "$FAKE_LOG"
+}
+
+@test "--host=[::1]:PORT with --ping" {
+    python3 -c 'import socket; socket.socket(socket.AF_INET6).bind(("::1", 0))' 2>/dev/null ||
+        skip "no IPv6 loopback here"
+    fake_start_tcp good --tcp-addr ::1
+    run "$NG" -c "$T/nosock.conf" --host="[::1]:$FAKE_PORT" --ping 1
+    assert_success
+}
+
+@test "--local cannot be combined with --socket" {
+    run "$NG" --local --socket="$LAB_SOCK" tree/clean.txt
+    assert_failure 2
+    assert_output --partial "--socket"
+}
+
+@test "--socket works for --version and --ping" {
+    run "$NG" -c "$T/nosock.conf" --socket="$LAB_SOCK" --ping 1
+    assert_success
+    run "$NG" -c "$T/nosock.conf" --socket="$LAB_SOCK" --version
+    assert_success
+    assert_output --partial "ClamAV"
+}
