@@ -290,16 +290,16 @@ void quarantine_act(const struct quarantine *q, struct report *rep, struct tally
 
 		rc = copy_in(q, f, f->name ? f->name : slash ? slash + 1 : f->shown, dest, sizeof(dest));
 		if (rc == 0) {
-			report_info(rep, "%s: copied to '%s/%s'", f->shown, q->dir, dest);
+			report_action(rep, f->shown, ACTION_COPY, q->dir, dest);
 		} else {
-			report_error(rep, "Can't copy file '%s': %s", f->shown, failure(rc));
+			report_action_failed(rep, f->shown, ACTION_COPY, failure(rc));
 			t->not_moved++;
 		}
 		return;
 	}
 	if (f->dirfd < 0 || f->name == NULL) {
-		report_error(rep, "Can't %s file '%s': not reached through directories held since the scan (a symbolic link, or it changed); left alone",
-			     q->action == ACTION_REMOVE ? "remove" : "move", f->shown);
+		report_action_failed(rep, f->shown, q->action,
+				     "not reached through directories held since the scan (a symbolic link, or it changed); left alone");
 		if (q->action == ACTION_REMOVE)
 			t->not_removed++;
 		else
@@ -310,18 +310,18 @@ void quarantine_act(const struct quarantine *q, struct report *rep, struct tally
 	case ACTION_REMOVE:
 		rc = is_scanned_file(f->dirfd, f->name, f) ? remove_checked(f) : -2;
 		if (rc == 0) {
-			report_info(rep, "%s: Removed.", f->shown);
+			report_action(rep, f->shown, ACTION_REMOVE, NULL, NULL);
 		} else {
-			report_error(rep, "Can't remove file '%s': %s", f->shown, failure(rc));
+			report_action_failed(rep, f->shown, ACTION_REMOVE, failure(rc));
 			t->not_removed++;
 		}
 		break;
 	case ACTION_MOVE:
 		rc = is_scanned_file(f->dirfd, f->name, f) ? move(q, f, dest, sizeof(dest)) : -2;
 		if (rc == 0) {
-			report_info(rep, "%s: moved to '%s/%s'", f->shown, q->dir, dest);
+			report_action(rep, f->shown, ACTION_MOVE, q->dir, dest);
 		} else {
-			report_error(rep, "Can't move file '%s': %s", f->shown, failure(rc));
+			report_action_failed(rep, f->shown, ACTION_MOVE, failure(rc));
 			t->not_moved++;
 		}
 		break;

@@ -94,6 +94,11 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < o.n_ignored; i++)
 		report_warning(&rep, "Ignoring unsupported option %s", options_ignored_name(o.ignored[i]));
 	conf_init(&conf);
+	if (o.sarif_file != NULL && o.command == CMD_SCAN && report_open_sarif(&rep, o.sarif_file) != 0) {
+		/* before anything is scanned: a CI job must not get a scan without its report */
+		report_error(&rep, "Can't write the SARIF report %s: %s", o.sarif_file, strerror(errno));
+		goto out;
+	}
 	if (load_configuration(&o, &conf, &eps, &rep, no_daemon, sizeof(no_daemon)) != 0) {
 		status = o.command == CMD_VERSION ? command_version(NULL, &o, &rep) : 2;
 		goto out;

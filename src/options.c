@@ -27,6 +27,8 @@ enum {
 	OPT_LOCAL,
 	OPT_LOCAL_FALLBACK,
 	OPT_DATABASE,
+	OPT_JSON,
+	OPT_SARIF,
 	OPT_SOCKET,
 	OPT_HOST,
 	OPT_PROGRESS,
@@ -61,6 +63,8 @@ static const struct option long_options[] = {
 	{ "local", no_argument, NULL, OPT_LOCAL },
 	{ "local-fallback", no_argument, NULL, OPT_LOCAL_FALLBACK },
 	{ "database", required_argument, NULL, OPT_DATABASE },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "sarif", required_argument, NULL, OPT_SARIF },
 	{ "socket", required_argument, NULL, OPT_SOCKET },
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
@@ -267,6 +271,14 @@ enum ng_opts_status options_parse(int argc, char **argv, struct ng_options *o)
 		case OPT_DATABASE:
 			o->database = optarg;
 			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case OPT_SARIF:
+			if (optarg[0] == '\0')
+				return usage_error(o, "--sarif needs a file name, not an empty value");
+			o->sarif_file = optarg;
+			break;
 		case OPT_SOCKET:
 			st = add_daemon(o, false, optarg);
 			break;
@@ -369,6 +381,10 @@ void options_help(FILE *out)
 	      "    --move=DIRECTORY                   Move infected files into DIRECTORY\n"
 	      "    --copy=DIRECTORY                   Copy infected files into DIRECTORY\n"
 	      "    --no-summary                       Do not print the scan summary\n"
+	      "    --json                             Report as JSON Lines on stdout: one object per\n"
+	      "                                       result line, then a summary object\n"
+	      "    --sarif=FILE                       Also write the findings and scan errors to FILE\n"
+	      "                                       as a SARIF 2.1.0 log\n"
 	      "    --progress                         Show a progress line on stderr (default: when\n"
 	      "                                       stderr is a terminal and not --quiet)\n"
 	      "    --no-progress                      Never show the progress line\n"

@@ -62,6 +62,8 @@ struct ng_options {
 	bool local;          /* --local: scan here with libclamav, never a daemon */
 	bool local_fallback; /* --local-fallback: scan here when no daemon answers */
 	const char *database; /* --database=DIR, or NULL for DatabaseDirectory */
+	bool json;              /* --json: JSON Lines on stdout instead of the text report */
+	const char *sarif_file; /* --sarif=FILE, or NULL */
 	struct ng_daemon_arg daemons[OPTIONS_MAX_DAEMONS]; /* in the order given; replace */
 	size_t n_daemons;                                  /* clamd.conf's sockets */
 	int progress; /* --progress 1, --no-progress 0, -1: when stderr is a terminal */

@@ -4,10 +4,13 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "jsonout.h"
 #include "report.h"
+#include "sarif.h"
 
 bool tally_balanced(const struct tally *t)
 {
@@ -21,23 +24,61 @@ int report_open(struct report *r, const struct ng_options *o)
 	r->infected_only = o->infected_only;
 	r->verbose = o->verbose;
 	r->to_stdout = o->to_stdout;
+	if (o->json && (r->json = jsonout_new(stdout, o->action != ACTION_NONE)) == NULL)
+		return -1;
 	if (o->log_file == NULL)
 		return 0;
 	r->log_path = o->log_file;
 	r->log = fopen(o->log_file, "ae");
-	if (r->log == NULL)
+	if (r->log == NULL) {
+		int saved = errno;
+
+		jsonout_free(r->json);
+		r->json = NULL;
+		errno = saved;
 		return -1;
-	/* clamdscan shows the separator on stdout too */
-	report_info(r, "--------------------------------------");
+	}
+	/* clamdscan shows the separator on stdout too (not amid JSON) */
+	if (r->json != NULL)
+		fputs("--------------------------------------\n", r->log);
+	else
+		report_info(r, "--------------------------------------");
 	return 0;
+}
+
+int report_open_sarif(struct report *r, const char *path)
+{
+	r->sarif = sarif_open(path);
+	return r->sarif != NULL ? 0 : -1;
 }
 
 void report_close(struct report *r)
 {
+	/* a scan that stopped before its end: the SARIF log says it failed */
+	if (r->sarif != NULL) {
+		sarif_finish(r->sarif, false, NULL, NULL);
+		r->sarif = NULL;
+	}
+	jsonout_free(r->json);
+	r->json = NULL;
 	if (r->log != NULL)
 		fclose(r->log);
 	r->log = NULL;
 	fflush(stdout);
+}
+
+int report_finish(struct report *r, const struct tally *t, const struct timeval *start,
+		  const struct timeval *end)
+{
+	struct sarif *s = r->sarif;
+
+	if (s == NULL)
+		return 0;
+	r->sarif = NULL;
+	if (sarif_finish(s, t->errors == 0 && tally_balanced(t), start, end) == 0)
+		return 0;
+	report_error(r, "Can't write the SARIF report: %s", strerror(errno));
+	return -1;
 }
 
 /* Writes one formatted line to the terminal stream (unless NULL) and the log. */
@@ -79,16 +120,27 @@ static void emitf(struct report *r, FILE *term, const char *prefix, const char *
 	va_end(ap);
 }
 
-/* Where informational lines go: stdout, or nowhere with --quiet. */
+/* Where informational lines go: stdout, or nowhere with --quiet; stderr
+ * with --json, so that stdout holds nothing but JSON. */
 static FILE *info_stream(const struct report *r)
 {
-	return r->quiet ? NULL : stdout;
+	if (r->quiet)
+		return NULL;
+	return r->json != NULL ? stderr : stdout;
 }
 
-/* Where error messages go: stderr, or stdout with --stdout. */
+/* Where result lines and the summary go: with --json only to the log
+ * (stdout has the JSON), else where informational lines go. */
+static FILE *result_stream(const struct report *r)
+{
+	return r->json != NULL ? NULL : info_stream(r);
+}
+
+/* Where error messages go: stderr, or stdout with --stdout (not with --json:
+ * stdout has the JSON). */
 static FILE *message_stream(const struct report *r)
 {
-	return r->to_stdout ? stdout : stderr;
+	return r->to_stdout && r->json == NULL ? stdout : stderr;
 }
 
 /* Warnings go there too, but --quiet silences them (errors it does not). */
@@ -99,21 +151,64 @@ static FILE *warning_stream(const struct report *r)
 
 void report_found(struct report *r, const char *path, const char *signature)
 {
-	emitf(r, info_stream(r), "", "%s: %s FOUND", path, signature);
+	emitf(r, result_stream(r), "", "%s: %s FOUND", path, signature);
+	if (r->json != NULL)
+		jsonout_found(r->json, path, signature);
+	if (r->sarif != NULL)
+		sarif_found(r->sarif, path, signature);
 }
 
 void report_ok(struct report *r, const char *path)
 {
-	if (!r->infected_only)
-		emitf(r, info_stream(r), "", "%s: OK", path);
+	if (r->infected_only)
+		return;
+	emitf(r, result_stream(r), "", "%s: OK", path);
+	if (r->json != NULL)
+		jsonout_ok(r->json, path);
 }
 
 void report_error_result(struct report *r, const char *path, const char *message)
 {
 	if (path != NULL)
-		emitf(r, info_stream(r), "", "%s: %s ERROR", path, message);
+		emitf(r, result_stream(r), "", "%s: %s ERROR", path, message);
 	else
-		emitf(r, info_stream(r), "", "%s ERROR", message);
+		emitf(r, result_stream(r), "", "%s ERROR", message);
+	if (r->json != NULL)
+		jsonout_error(r->json, path, message);
+	if (r->sarif != NULL)
+		sarif_scan_error(r->sarif, path, message);
+}
+
+/* The action's name in JSON: "move", "copy", "remove". */
+static const char *action_name(enum ng_action a)
+{
+	return a == ACTION_MOVE ? "move" : a == ACTION_COPY ? "copy" : "remove";
+}
+
+void report_action(struct report *r, const char *path, enum ng_action a, const char *dir,
+		   const char *name)
+{
+	char *dest = NULL;
+
+	if (a == ACTION_REMOVE) {
+		emitf(r, result_stream(r), "", "%s: Removed.", path);
+	} else {
+		emitf(r, result_stream(r), "", "%s: %s to '%s/%s'", path,
+		      a == ACTION_MOVE ? "moved" : "copied", dir, name);
+		if (r->json != NULL && asprintf(&dest, "%s/%s", dir, name) < 0)
+			dest = NULL;
+	}
+	if (r->json != NULL)
+		jsonout_action(r->json, path, action_name(a), dest, NULL);
+	free(dest);
+}
+
+void report_action_failed(struct report *r, const char *path, enum ng_action a,
+			  const char *reason)
+{
+	report_error(r, "Can't %s file '%s': %s", action_name(a), path, reason);
+	if (r->json != NULL)
+		jsonout_action(r->json, path, action_name(a), NULL, reason);
 }
 
 void report_info(struct report *r, const char *fmt, ...)
@@ -136,6 +231,20 @@ void report_verbose(struct report *r, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Keeps a message for the SARIF log's notifications. */
+static void sarif_message(struct report *r, bool error, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void sarif_message(struct report *r, bool error, const char *fmt, va_list ap)
+{
+	char *msg;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return;
+	sarif_notify(r->sarif, error, msg);
+	free(msg);
+}
+
 void report_error(struct report *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -143,6 +252,11 @@ void report_error(struct report *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	emit(r, message_stream(r), "ERROR: ", fmt, ap);
 	va_end(ap);
+	if (r->sarif != NULL) {
+		va_start(ap, fmt);
+		sarif_message(r, true, fmt, ap);
+		va_end(ap);
+	}
 }
 
 void report_warning(struct report *r, const char *fmt, ...)
@@ -152,6 +266,11 @@ void report_warning(struct report *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	emit(r, warning_stream(r), "WARNING: ", fmt, ap);
 	va_end(ap);
+	if (r->sarif != NULL) {
+		va_start(ap, fmt);
+		sarif_message(r, false, fmt, ap);
+		va_end(ap);
+	}
 }
 
 /* Formats t as clamdscan's "YYYY:MM:DD HH:MM:SS" in local time. */
@@ -178,15 +297,18 @@ void report_summary(struct report *r, const struct tally *t, const struct timeva
 		sec = usec = 0;
 	format_date(sdate, sizeof(sdate), start->tv_sec);
 	format_date(edate, sizeof(edate), end->tv_sec);
-	report_info(r, "\n----------- SCAN SUMMARY -----------");
-	report_info(r, "Infected files: %lu", t->infected_files);
+	emitf(r, result_stream(r), "", "\n----------- SCAN SUMMARY -----------");
+	emitf(r, result_stream(r), "", "Infected files: %lu", t->infected_files);
 	if (t->errors > 0)
-		report_info(r, "Total errors: %lu", t->errors);
+		emitf(r, result_stream(r), "", "Total errors: %lu", t->errors);
 	if (t->not_removed > 0)
-		report_info(r, "Not removed: %lu", t->not_removed);
+		emitf(r, result_stream(r), "", "Not removed: %lu", t->not_removed);
 	if (t->not_moved > 0)
-		report_info(r, "Not moved: %lu", t->not_moved);
-	report_info(r, "Time: %ld.%3.3ld sec (%ld m %ld s)", sec, usec / 1000, sec / 60, sec % 60);
-	report_info(r, "Start Date: %s", sdate);
-	report_info(r, "End Date:   %s", edate);
+		emitf(r, result_stream(r), "", "Not moved: %lu", t->not_moved);
+	emitf(r, result_stream(r), "", "Time: %ld.%3.3ld sec (%ld m %ld s)", sec, usec / 1000,
+	      sec / 60, sec % 60);
+	emitf(r, result_stream(r), "", "Start Date: %s", sdate);
+	emitf(r, result_stream(r), "", "End Date:   %s", edate);
+	if (r->json != NULL)
+		jsonout_summary(r->json, t, start, end, r->daemon, r->local);
 }

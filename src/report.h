@@ -9,6 +9,9 @@
 
 #include "options.h"
 
+struct jsonout;
+struct sarif;
+
 /* What happened to the files of a scan; the summary is printed from it. */
 struct tally {
 	unsigned long submitted;  /* requests sent: each ends as one of the next three */
@@ -32,6 +35,10 @@ struct report {
 	bool to_stdout;
 	FILE *log; /* -l FILE, or NULL */
 	const char *log_path;
+	struct jsonout *json; /* --json: results and summary as JSON Lines, or NULL */
+	struct sarif *sarif;  /* --sarif=FILE, or NULL */
+	const char *daemon;   /* the clamd scanned with, for the JSON summary */
+	bool local;           /* or libclamav in this process */
 };
 
 /* Sets up output from the options and opens the log file (appending, with
@@ -41,6 +48,16 @@ int report_open(struct report *r, const struct ng_options *o);
 
 void report_close(struct report *r);
 
+/* Creates the --sarif file before anything is scanned. Returns 0, or -1
+ * with errno; the caller reports. */
+int report_open_sarif(struct report *r, const char *path);
+
+/* Ends the SARIF log (if any) with whether the scan was complete: no errors
+ * and every request answered. Returns 0, or -1 after reporting that it
+ * could not be written. */
+int report_finish(struct report *r, const struct tally *t, const struct timeval *start,
+		  const struct timeval *end);
+
 /* "path: Signature FOUND" */
 void report_found(struct report *r, const char *path, const char *signature);
 
@@ -49,6 +66,15 @@ void report_ok(struct report *r, const char *path);
 
 /* A daemon's error result, "path: message ERROR" (path may be NULL). */
 void report_error_result(struct report *r, const char *path, const char *message);
+
+/* A quarantine action done on path: "path: moved to 'dir/name'", "copied
+ * to", or "Removed." (dir and name NULL). */
+void report_action(struct report *r, const char *path, enum ng_action a, const char *dir,
+		   const char *name);
+
+/* One that could not be done: "ERROR: Can't move file 'path': reason". */
+void report_action_failed(struct report *r, const char *path, enum ng_action a,
+			  const char *reason);
 
 /* A plain informational line (stdout, unless --quiet; and the log). */
 void report_info(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -410,11 +410,13 @@ static int choose_scanner(struct scan_ctx *ctx)
 int scan_run(struct scan_ctx *ctx)
 {
 	struct timeval start, end;
-	bool balanced;
+	bool balanced, reported;
 
 	gettimeofday(&start, NULL);
 	if (choose_scanner(ctx) != 0)
 		return 2;
+	ctx->rep->daemon = ctx->ep != NULL ? ctx->ep->name : NULL;
+	ctx->rep->local = ctx->local != NULL;
 
 	if (ctx->opts->file_list != NULL) {
 		if (ctx->opts->n_targets > 0)
@@ -463,9 +465,11 @@ int scan_run(struct scan_ctx *ctx)
 	}
 	if (!ctx->opts->no_summary)
 		report_summary(ctx->rep, &ctx->tally, &start, &end);
+	/* a SARIF log that could not be written is a failed report */
+	reported = report_finish(ctx->rep, &ctx->tally, &start, &end) == 0;
 	if (!balanced)
 		return 2;
 	if (ctx->tally.infected_files > 0)
 		return 1;
-	return ctx->tally.errors > 0 ? 2 : 0;
+	return ctx->tally.errors > 0 || !reported ? 2 : 0;
 }

@@ -1,0 +1,41 @@
+/* --sarif=FILE: the scan's findings as a SARIF 2.1.0 log for CI dashboards.
+ * Results are written as they come (memory stays bounded); the run's
+ * invocation, with whether the scan was complete, is written at the end. */
+#ifndef NG_SARIF_H
+#define NG_SARIF_H
+
+#include <stdbool.h>
+#include <sys/time.h>
+
+struct sarif;
+
+/* The ruleId of a file that could not be scanned: never a signature name. */
+#define SARIF_SCAN_ERROR_RULE "clamdscan-ng/scan-error"
+
+/* Creates (truncates) path and writes the log's opening. Returns NULL with
+ * errno when it cannot; free with sarif_finish. */
+struct sarif *sarif_open(const char *path);
+
+/* A result: path (absolute, or "stdin") is infected with signature. */
+void sarif_found(struct sarif *s, const char *path, const char *signature);
+
+/* A file that could not be scanned: a result of rule SARIF_SCAN_ERROR_RULE
+ * when path is known, else a notification. */
+void sarif_scan_error(struct sarif *s, const char *path, const char *message);
+
+/* A message of the run (error: true, else a warning), kept for the
+ * invocation's toolExecutionNotifications (the first 1000). */
+void sarif_notify(struct sarif *s, bool error, const char *message);
+
+/* Writes the invocation (executionSuccessful = successful) and closes the
+ * file; frees s. Returns 0, or -1 with errno when the log could not be
+ * written whole. */
+int sarif_finish(struct sarif *s, bool successful, const struct timeval *start,
+		 const struct timeval *end);
+
+/* The file:// URI of an absolute path (every byte but unreserved ones and
+ * "/" percent-encoded); a relative name is only percent-encoded. Returns
+ * malloc'd memory (caller frees) or NULL. */
+char *sarif_file_uri(const char *path);
+
+#endif
