@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "jsonout.h"
+#include "progress.h"
 #include "report.h"
 #include "sarif.h"
 
@@ -89,6 +90,8 @@ static void emit(struct report *r, FILE *term, const char *prefix, const char *f
 {
 	va_list copy;
 
+	/* no line of ours ever shares the terminal line with the progress line */
+	progress_before_output(r->progress, term);
 	if (r->log != NULL) {
 		va_copy(copy, ap);
 		fputs(prefix, r->log);

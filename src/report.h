@@ -11,6 +11,7 @@
 
 struct jsonout;
 struct sarif;
+struct progress;
 
 /* What happened to the files of a scan; the summary is printed from it. */
 struct tally {
@@ -39,6 +40,7 @@ struct report {
 	struct sarif *sarif;  /* --sarif=FILE, or NULL */
 	const char *daemon;   /* the clamd scanned with, for the JSON summary */
 	bool local;           /* or libclamav in this process */
+	struct progress *progress; /* the progress line while a scan runs, or NULL */
 };
 
 /* Sets up output from the options and opens the log file (appending, with

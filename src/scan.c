@@ -14,6 +14,7 @@
 #include "daemon.h"
 #include "engine.h"
 #include "local.h"
+#include "progress.h"
 #include "scan.h"
 #include "walk.h"
 
@@ -106,6 +107,7 @@ static bool all_clean_since(const struct tally *before, const struct tally *now)
 /* Hands f to this scan's per-file driver: libclamav here, or the daemon. */
 static void submit_file(struct scan_ctx *ctx, struct scan_file *f)
 {
+	progress_current(ctx->rep->progress, f->shown);
 	if (ctx->local != NULL)
 		local_submit(ctx->local, f);
 	else
@@ -204,8 +206,12 @@ static void scan_arg(struct scan_ctx *ctx, const char *arg)
 	if (target_resolve(ctx, arg, &t) != 0) {
 		ctx->tally.errors++;
 		target_free(&t);
+		progress_target_done(ctx->rep->progress, ctx->tally.infected_files);
 		return;
 	}
+	/* path mode: the daemon walks, so arguments are all there is to count */
+	if (!ctx->plan.client_walk)
+		progress_current(ctx->rep->progress, t.shown);
 	if (!ctx->plan.client_walk && t.is_dir && ctx->plan.path_cmd == PATH_ALLMATCHSCAN) {
 		allmatch_walk(ctx, &t);
 	} else if (!ctx->plan.client_walk && !path_command_fits(ctx, &t)) {
@@ -220,6 +226,7 @@ static void scan_arg(struct scan_ctx *ctx, const char *arg)
 	} else {
 		perfile_scan_target(ctx, &t);
 	}
+	progress_target_done(ctx->rep->progress, ctx->tally.infected_files);
 	target_free(&t);
 }
 
@@ -415,6 +422,11 @@ int scan_run(struct scan_ctx *ctx)
 	gettimeofday(&start, NULL);
 	if (choose_scanner(ctx) != 0)
 		return 2;
+	/* an allocation failure only costs the line */
+	if (progress_wanted(ctx->opts))
+		ctx->rep->progress = progress_new(stderr, STDERR_FILENO, isatty(STDOUT_FILENO));
+	progress_begin(ctx->rep->progress, !ctx->plan.client_walk,
+		       ctx->opts->file_list != NULL ? 0 : ctx->opts->n_targets);
 	ctx->rep->daemon = ctx->ep != NULL ? ctx->ep->name : NULL;
 	ctx->rep->local = ctx->local != NULL;
 
@@ -452,6 +464,8 @@ int scan_run(struct scan_ctx *ctx)
 	ctx->engine = NULL;
 	local_finish(ctx->local);
 	ctx->local = NULL;
+	progress_free(ctx->rep->progress); /* erased before the summary */
+	ctx->rep->progress = NULL;
 
 	gettimeofday(&end, NULL);
 	balanced = tally_balanced(&ctx->tally);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "action.h"
+#include "progress.h"
 #include "verdict.h"
 
 void verdict_report(struct scan_ctx *ctx, struct scan_file *f, enum reply_status st,
@@ -27,5 +28,7 @@ void verdict_report(struct scan_ctx *ctx, struct scan_file *f, enum reply_status
 		ctx->tally.failed++;
 		break;
 	}
+	progress_file_done(ctx->rep->progress, f->size > 0 ? (unsigned long long)f->size : 0,
+			   st == REPLY_FOUND);
 	scan_file_free(f);
 }

@@ -163,3 +163,78 @@ teardown() {
     assert_success
     assert_output --partial "ClamAV"
 }
+
+# ---- the progress line --------------------------------------------------------
+
+# on_tty CMD: runs CMD (a shell string) with stdin, stdout and stderr on a
+# pseudo-terminal; what the terminal received goes to $T/tty.out.
+on_tty() {
+    command -v script >/dev/null || skip "script(1) (util-linux) not installed"
+    # its status is the client's; the tests look at what was printed
+    COLUMNS=80 script -qfec "$1" /dev/null </dev/null >"$T/tty.out" 2>&1 || true
+}
+
+# An erase sequence, "\r ESC [ K".
+ERASE=$'\r\033[K'
+
+@test "progress: on a terminal, a line that is erased before the summary" {
+    on_tty "'$NG' -c '$LAB_CONF' --stream tree eicar.com >'$T/out'; echo rc=\$?"
+    grep -q 'rc=1' "$T/tty.out"
+    grep -q -F "${ERASE}" "$T/tty.out"
+    grep -q -E 'files?, .*B/s, [01] infected' "$T/tty.out"
+    # the last thing the terminal got from the client erased the line
+    [[ $(tr -d '\n' <"$T/tty.out") == *"${ERASE}rc=1"* ]]
+}
+
+@test "progress: result lines on stdout are the same with and without it" {
+    on_tty "'$NG' -c '$LAB_CONF' --stream tree eicar.com >'$T/with'; '$NG' -c '$LAB_CONF' --stream --no-progress tree eicar.com >'$T/without'"
+    grep -q -F "${ERASE}" "$T/tty.out"
+    diff <(grep -v -E '^(Time|Start Date|End Date):' "$T/with") \
+         <(grep -v -E '^(Time|Start Date|End Date):' "$T/without")
+    grep -q "eicar.com: $EICAR_SIG FOUND" "$T/with"
+}
+
+@test "progress: stdout on the terminal too: no result line shares its line" {
+    on_tty "'$NG' -c '$LAB_CONF' --stream tree eicar.com"
+    grep -q -F "${ERASE}" "$T/tty.out"
+    # every result line starts at column 0: erased just before, or on a fresh line
+    run grep -a -E "[^K\r]$T/eicar.com: " "$T/tty.out"
+    assert_failure
+    grep -a -q "eicar.com: $EICAR_SIG FOUND" "$T/tty.out"
+}
+
+@test "progress: none with --quiet, --no-progress, or stderr on a pipe" {
+    on_tty "'$NG' -c '$LAB_CONF' --stream --quiet tree >/dev/null"
+    ! grep -q -F $'\033[K' "$T/tty.out"
+    on_tty "'$NG' -c '$LAB_CONF' --stream --no-progress tree >/dev/null"
+    ! grep -q -F $'\033[K' "$T/tty.out"
+    on_tty "'$NG' -c '$LAB_CONF' --stream tree 2>&1 >/dev/null | cat"
+    ! grep -q -F $'\033[K' "$T/tty.out"
+    # and without a terminal at all
+    run --separate-stderr "$NG" -c "$LAB_CONF" --stream tree
+    [[ $stderr != *$'\033[K'* ]]
+}
+
+@test "progress: never in the -l log" {
+    on_tty "'$NG' -c '$LAB_CONF' --stream -l '$T/log' tree >/dev/null"
+    grep -q -F "${ERASE}" "$T/tty.out"
+    ! grep -q -F $'\033' "$T/log"
+    grep -q "eicar.com: $EICAR_SIG FOUND" "$T/log"
+}
+
+@test "progress: --progress forces it onto a pipe; path mode counts arguments" {
+    run --separate-stderr "$NG" -c "$LAB_CONF" --progress tree eicar.com
+    assert_failure 1
+    [[ $stderr == *$'\033[K'* ]]
+    [[ $stderr == *"/2 scanned"* ]]
+    [[ $output != *$'\033'* ]]
+}
+
+@test "progress: control characters in a name are shown as ?" {
+    mkdir "$T/odd"
+    printf 'x' >"$T/odd/a"$'\033'"[2Jb"
+    run --separate-stderr "$NG" -c "$LAB_CONF" --stream --progress odd/a*
+    assert_success
+    [[ $stderr == *"a?[2Jb"* ]]
+    [[ $stderr != *$'\033[2J'* ]]
+}
