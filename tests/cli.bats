@@ -238,3 +238,80 @@ ERASE=$'\r\033[K'
     [[ $stderr == *"a?[2Jb"* ]]
     [[ $stderr != *$'\033[2J'* ]]
 }
+
+# ---- bash completion ------------------------------------------------------------
+
+# complete_words WORD...: what the completion offers for the command line
+# "clamdscan-ng WORD..." with the cursor at the end of the last word; one
+# candidate per line in $output.
+complete_words() {
+    run bash -c '
+        source "$1/completion/clamdscan-ng.bash" || exit 99
+        shift
+        COMP_WORDS=(clamdscan-ng "$@")
+        COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+        COMP_LINE="${COMP_WORDS[*]}"
+        COMP_POINT=${#COMP_LINE}
+        _clamdscan_ng clamdscan-ng "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+        printf "%s\n" "${COMPREPLY[@]}"
+    ' complete "$LAB_REPO" "$@"
+}
+
+@test "completion: the script registers itself for clamdscan-ng" {
+    run bash -c 'source "$1/completion/clamdscan-ng.bash" && complete -p clamdscan-ng' x "$LAB_REPO"
+    assert_success
+    assert_output --partial "_clamdscan_ng"
+}
+
+@test "completion: options" {
+    complete_words --no-
+    assert_success
+    assert_line --no-summary
+    assert_line --no-progress
+    refute_line --stream
+    complete_words --so
+    assert_output "--socket="
+    complete_words --ho
+    assert_output "--host="
+    complete_words --prog
+    assert_output "--progress"
+}
+
+@test "completion: every long option of --help is offered" {
+    complete_words --
+    for opt in $("$NG" --help | grep -o -E '^ +--[a-z-]+' | tr -d ' '); do
+        [[ $output == *"$opt"* ]] || { echo "missing $opt"; return 1; }
+    done
+}
+
+@test "completion: directories only for --move and --copy" {
+    mkdir -p qdir qdir2
+    : >qfile
+    complete_words --move q
+    assert_line qdir
+    assert_line qdir2
+    refute_line qfile
+    # bash splits --copy=q at "=": the words are --copy, =, q
+    complete_words --copy = q
+    assert_line qdir
+    refute_line qfile
+}
+
+@test "completion: files for -c, -l, -f and --socket" {
+    mkdir -p cdir
+    : >conf1
+    for opt in -c --config-file -l --log -f --file-list --socket; do
+        complete_words "$opt" con
+        assert_line conf1
+    done
+    complete_words --socket = con
+    assert_line conf1
+}
+
+@test "completion: nothing to offer for --host's value; targets are files" {
+    : >target1
+    complete_words --host targ
+    assert_output ""
+    complete_words -i targ
+    assert_output target1
+}
