@@ -75,16 +75,20 @@ static size_t term_cols(int fd)
 	return 80;
 }
 
-/* Length of the valid, printable UTF-8 sequence at s, or 0 (show "?"). */
-static size_t utf8_char(const unsigned char *s)
+/* The bytes of the character at s (at least 1); *ok says whether it is
+ * valid, printable UTF-8 (else it is shown as one "?"). */
+static size_t utf8_char(const unsigned char *s, bool *ok)
 {
 	size_t n, i;
 	unsigned long cp;
 
+	*ok = false;
 	if (s[0] < 0x20 || s[0] == 0x7f)
-		return 0;
-	if (s[0] < 0x80)
 		return 1;
+	if (s[0] < 0x80) {
+		*ok = true;
+		return 1;
+	}
 	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
 		n = 2;
 		cp = s[0] & 0x1f;
@@ -95,17 +99,16 @@ static size_t utf8_char(const unsigned char *s)
 		n = 4;
 		cp = s[0] & 0x07;
 	} else {
-		return 0;
+		return 1;
 	}
 	for (i = 1; i < n; i++) {
 		if ((s[i] & 0xc0) != 0x80)
-			return 0;
+			return 1; /* a truncated sequence: its lead byte alone */
 		cp = (cp << 6) | (s[i] & 0x3f);
 	}
 	/* overlong forms, surrogates, beyond Unicode, and the C1 controls */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f))
-		return 0;
+	*ok = !((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+		(cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f));
 	return n;
 }
 
@@ -113,6 +116,7 @@ void progress_format(char *buf, size_t len, const char *head, const char *name, 
 {
 	const unsigned char *s = (const unsigned char *)name;
 	size_t used, room, total = 0, skip, i, n, out;
+	bool ok;
 
 	/* the head is ASCII: one byte, one column */
 	snprintf(buf, len, "%s", head);
@@ -124,8 +128,8 @@ void progress_format(char *buf, size_t len, const char *head, const char *name, 
 	if (name == NULL || name[0] == '\0' || used + 2 >= cols || used + 2 >= len)
 		return;
 	room = cols - used - 2;
-	for (i = 0; s[i] != '\0'; i += n ? n : 1, total++)
-		n = utf8_char(s + i);
+	for (i = 0; s[i] != '\0'; i += n, total++)
+		n = utf8_char(s + i, &ok);
 	/* too wide: keep the tail, where the file's own name is */
 	skip = 0;
 	if (total > room) {
@@ -139,13 +143,13 @@ void progress_format(char *buf, size_t len, const char *head, const char *name, 
 		memcpy(buf + out, "...", 4);
 		out += 3;
 	}
-	for (i = 0, total = 0; s[i] != '\0'; i += n ? n : 1, total++) {
-		n = utf8_char(s + i);
+	for (i = 0, total = 0; s[i] != '\0'; i += n, total++) {
+		n = utf8_char(s + i, &ok);
 		if (total < skip)
 			continue;
-		if (out + (n ? n : 1) + 1 > len)
+		if (out + n + 1 > len)
 			break;
-		if (n == 0)
+		if (!ok)
 			buf[out++] = '?';
 		else
 			for (size_t k = 0; k < n; k++)
