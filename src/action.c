@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "action.h"
+#include "fdio.h"
 
 /* Copy buffer for moves across filesystems and --copy. */
 #define COPY_CHUNK (64 * 1024)
@@ -114,25 +115,6 @@ static int rename_in(const struct quarantine *q, const struct scan_file *f, char
 	}
 	errno = EEXIST;
 	return -1;
-}
-
-/* Writes all of buf to fd. Returns 0 or -1 (errno). */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			return -1;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /* Copies the scanned descriptor's content into a new file in the

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "jsonout.h"
+#include "utf8.h"
 #include "report.h"
 
 /* json-c escapes "/" by default: paths read better without it. */
@@ -23,35 +24,9 @@ struct jsonout {
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
 static size_t utf8_seq(const unsigned char *s, size_t n)
 {
-	unsigned cp;
-	size_t len;
+	unsigned long cp;
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* overlong forms, UTF-16 surrogates and beyond U+10FFFF are not UTF-8 */
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
+	return utf8_decode(s, n, &cp);
 }
 
 bool json_utf8_valid(const char *s, size_t len)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fdio.h"
 #include "local.h"
 
 #ifndef HAVE_CLAMAV_H
@@ -331,22 +332,6 @@ static void set_scan_options(struct local *l)
 	l->allmatch = l->ctx->opts->allmatch && l->ctx->opts->action == ACTION_NONE;
 	if (l->allmatch)
 		o->general |= CL_SCAN_GENERAL_ALLMATCHES;
-}
-
-/* Writes all of buf to fd. Returns 0 or -1 (errno). */
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 /* An unlinked temporary file in TMPDIR (or /tmp). Returns it or -1 (errno). */

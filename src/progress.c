@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "progress.h"
+#include "utf8.h"
 
 /* Longest current name kept, in bytes: the line is cut to the terminal. */
 #define NAME_MAX_KEPT 4096
@@ -79,36 +80,15 @@ static size_t term_cols(int fd)
  * valid, printable UTF-8 (else it is shown as one "?"). */
 static size_t utf8_char(const unsigned char *s, bool *ok)
 {
-	size_t n, i;
 	unsigned long cp;
+	size_t n = utf8_decode(s, strnlen((const char *)s, 4), &cp);
 
-	*ok = false;
-	if (s[0] < 0x20 || s[0] == 0x7f)
-		return 1;
-	if (s[0] < 0x80) {
-		*ok = true;
-		return 1;
+	if (n == 0) {
+		*ok = false;
+		return 1; /* not UTF-8: a "?" per byte */
 	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 1;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 1; /* a truncated sequence: its lead byte alone */
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* overlong forms, surrogates, beyond Unicode, and the C1 controls */
-	*ok = !((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-		(cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp <= 0x9f));
+	/* C0 and C1 controls and DEL would act on the terminal */
+	*ok = !(cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f));
 	return n;
 }
 
