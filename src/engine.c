@@ -24,6 +24,9 @@
  * takes 128, yet still well inside a Unix socket's default send buffer. */
 #define CHUNK_SIZE (64 * 1024)
 
+/* The INSTREAM command; sizeof counts its NUL terminator. */
+#define INSTREAM_CMD "zINSTREAM"
+
 /* Failed sessions a request may be charged for before it is an error: a
  * session that answered nothing, or broke the protocol, charges each
  * request it left unanswered; one that made progress charges nobody. */
@@ -271,48 +274,64 @@ static int send_pumping(struct engine *e, const char *buf, size_t len, int fd)
 	return 0;
 }
 
-/* Streams the file as INSTREAM chunks, never more than StreamMaxLength. */
+/* Streams the file as INSTREAM chunks, never more than StreamMaxLength.
+ * The command travels with the first chunk and the end mark with the last,
+ * so a small file goes in one send instead of three. */
 static int send_instream(struct engine *e, struct request *req)
 {
 	uint64_t limit = e->ctx->conf->stream_max_length, sent = 0;
-	uint32_t be;
+	char *buf = e->chunk;
+	size_t head = sizeof(INSTREAM_CMD);
+	bool eof = false;
 
-	if (send_pumping(e, "zINSTREAM", 10, -1) != 0)
-		return -1;
-	for (;;) {
-		ssize_t n = read(req->file->fd, e->chunk + 4, CHUNK_SIZE);
+	memcpy(buf, INSTREAM_CMD, sizeof(INSTREAM_CMD));
+	while (!eof) {
+		char *data = buf + head + 4;
+		size_t got = 0, len = head;
+		uint32_t be;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			req->read_errno = errno;
-			break;
+		while (got < CHUNK_SIZE) {
+			ssize_t n = read(req->file->fd, data + got, CHUNK_SIZE - got);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				if (n < 0)
+					req->read_errno = errno;
+				eof = true;
+				break;
+			}
+			got += (size_t)n;
 		}
-		if (n == 0)
-			break;
-		if (sent + (uint64_t)n > limit) {
-			n = (ssize_t)(limit - sent);
+		if (sent + got > limit) {
+			got = (size_t)(limit - sent);
 			req->truncated = true;
+			eof = true;
 		}
-		if (n > 0) {
-			be = htonl((uint32_t)n);
-			memcpy(e->chunk, &be, 4);
-			if (send_pumping(e, e->chunk, (size_t)n + 4, -1) != 0)
-				return -1;
-			sent += (uint64_t)n;
+		if (got > 0) {
+			be = htonl((uint32_t)got);
+			memcpy(buf + head, &be, 4);
+			len += 4 + got;
 		}
-		if (req->truncated)
-			break;
+		if (eof) {
+			memset(buf + len, 0, 4); /* the zero-length chunk ends the stream */
+			len += 4;
+		}
+		if (send_pumping(e, buf, len, -1) != 0)
+			return -1;
+		sent += got;
+		head = 0;
 	}
-	be = 0;
-	return send_pumping(e, (const char *)&be, 4, -1);
+	return 0;
 }
 
 /* Writes one request; -1 when the session broke. */
 static int send_request(struct engine *e, struct request *req)
 {
-	/* a daemon reading our descriptor moves the offset we share with it */
-	(void)lseek(req->file->fd, 0, SEEK_SET);
+	/* a daemon reading our descriptor moves the offset we share with it: a
+	 * resend starts over; a file just opened is at 0 already */
+	if (req->sends > 1 || req->file->is_stdin)
+		(void)lseek(req->file->fd, 0, SEEK_SET);
 	req->truncated = false;
 	req->read_errno = 0;
 	if (e->transport == TRANSPORT_FILDES) {
@@ -542,7 +561,8 @@ struct engine *engine_new(struct scan_ctx *ctx, enum transport transport, unsign
 	e->window = window == 0 ? 1 : window;
 	e->conn.fd = -1;
 	e->pending = calloc(e->window + 1, sizeof(*e->pending));
-	e->chunk = malloc(CHUNK_SIZE + 4);
+	/* the command, a chunk header, the chunk, and the end mark */
+	e->chunk = malloc(sizeof(INSTREAM_CMD) + 4 + CHUNK_SIZE + 4);
 	if (e->pending == NULL || e->chunk == NULL ||
 	    splitter_init(&e->sp, '\0', REPLY_MAX_RECORD) != 0) {
 		free(e->pending);
