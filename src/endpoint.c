@@ -3,9 +3,11 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -42,7 +44,20 @@ static int add_unix(struct endpoint_list *out, const char *path, const char *wha
 {
 	struct endpoint *e = &out->ep[out->n];
 	struct sockaddr_un *sun = (struct sockaddr_un *)&e->addr;
+	char abs[PATH_MAX + sizeof(sun->sun_path)];
 
+	/* the walk changes directory: a relative path would stop reaching it */
+	if (path[0] != '/') {
+		char *cwd = getcwd(NULL, 0);
+
+		if (cwd == NULL) {
+			snprintf(err, errlen, "%s%s: %s", what, path, strerror(errno));
+			return -1;
+		}
+		snprintf(abs, sizeof(abs), "%s/%s", cwd, path);
+		free(cwd);
+		path = abs;
+	}
 	if (out->n >= ENDPOINT_MAX) {
 		snprintf(err, errlen, "%s%s: more than %d daemons", what, path, ENDPOINT_MAX);
 		return -1;
@@ -57,6 +72,7 @@ static int add_unix(struct endpoint_list *out, const char *path, const char *wha
 	sun->sun_family = AF_UNIX;
 	strcpy(sun->sun_path, path);
 	e->addrlen = (socklen_t)sizeof(*sun);
+	e->daemon = out->n_daemons;
 	snprintf(e->name, sizeof(e->name), "%s", path);
 	out->n++;
 	return 0;
@@ -91,6 +107,7 @@ static int add_tcp(struct endpoint_list *out, const char *host, unsigned port, c
 		memcpy(&e->addr, ai->ai_addr, ai->ai_addrlen);
 		e->addrlen = ai->ai_addrlen;
 		e->local = endpoint_addr_is_local(ai->ai_addr, ai->ai_addrlen);
+		e->daemon = out->n_daemons;
 		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, numeric, sizeof(numeric), NULL, 0,
 				NI_NUMERICHOST) != 0)
 			snprintf(numeric, sizeof(numeric), "?");
@@ -108,11 +125,12 @@ int endpoints_from_conf(const struct ng_conf *c, struct endpoint_list *out, char
 			size_t errlen)
 {
 	out->n = 0;
+	out->n_daemons = 0; /* every socket of one clamd.conf reaches one daemon */
 	if (c->local_socket != NULL && add_unix(out, c->local_socket, "LocalSocket ", err, errlen) != 0)
 		return -1;
 	if (c->tcp_port != 0) {
-		if (c->n_tcp_addr == 0)
-			return add_tcp(out, NULL, c->tcp_port, "TCPAddr ", err, errlen);
+		if (c->n_tcp_addr == 0 && add_tcp(out, NULL, c->tcp_port, "TCPAddr ", err, errlen) != 0)
+			return -1;
 		for (size_t i = 0; i < c->n_tcp_addr; i++) {
 			/* clamd's "any" means every interface; loopback reaches it */
 			const char *host = strcmp(c->tcp_addr[i], "any") == 0 ? NULL : c->tcp_addr[i];
@@ -125,6 +143,7 @@ int endpoints_from_conf(const struct ng_conf *c, struct endpoint_list *out, char
 		snprintf(err, errlen, "no LocalSocket or TCPSocket in the configuration: nowhere to reach clamd");
 		return -1;
 	}
+	out->n_daemons = 1;
 	return 0;
 }
 
@@ -193,7 +212,8 @@ int endpoints_from_args(const struct ng_daemon_arg *d, size_t n, struct endpoint
 	unsigned port;
 
 	out->n = 0;
-	for (size_t i = 0; i < n; i++) {
+	out->n_daemons = 0;
+	for (size_t i = 0; i < n; i++, out->n_daemons++) {
 		if (!d[i].tcp) {
 			if (add_unix(out, d[i].value, "--socket=", err, errlen) != 0)
 				return -1;

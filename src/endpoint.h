@@ -22,11 +22,14 @@ struct endpoint {
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	bool local;       /* paths sent to it mean the same files as ours */
+	unsigned daemon;  /* which daemon: each --socket/--host is one, with all
+			   * its addresses; clamd.conf's sockets are all daemon 0 */
 };
 
 struct endpoint_list {
 	struct endpoint ep[ENDPOINT_MAX];
 	size_t n;
+	unsigned n_daemons; /* distinct daemons among ep: more than one spreads a scan */
 };
 
 /* Builds the list from the configuration: LocalSocket first, then every

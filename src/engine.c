@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -38,51 +39,84 @@ static const char INVALID_REPLY[] = "clamd sent an invalid reply";
 /* Consecutive session failures without one good reply before giving up. */
 #define MAX_RESTARTS 4
 
+/* Seconds a connect may take while other daemons are there to scan. */
+#define RECONNECT_TIMEOUT 5
+
 struct request {
 	struct scan_file *file;
+	enum transport how; /* as last sent: SCAN, INSTREAM or FILDES */
 	unsigned sends;
 	unsigned charges;
 	bool truncated;  /* INSTREAM: more than StreamMaxLength bytes; the rest unsent */
 	int read_errno;  /* INSTREAM: reading the file failed part way */
 };
 
-struct engine {
-	struct scan_ctx *ctx;
-	enum transport transport;
-	unsigned window;
+/* One daemon's IDSESSION connection and what is outstanding on it. */
+struct session {
+	struct engine *e;
+	const struct endpoint *ep;
 	struct conn conn;
 	bool open;
 	bool caps_checked;
-	bool dead;            /* the daemon is given up on: files become errors */
+	bool dead;            /* the daemon is given up on */
 	bool violated;        /* this session broke the protocol */
 	unsigned answered;    /* replies in this session */
-	unsigned restarts;
+	unsigned restarts;    /* failures since the last good reply */
+	unsigned inflight;
+	unsigned next_id;
+	int64_t retry_at;     /* closed after a failure: not reopened before (ms) */
+	int64_t deadline;     /* requests out and silent past this: timed out (ms) */
 	char why[600];        /* what broke, for the one stderr line */
 	char short_why[160];  /* the same for each file's ERROR line */
 	struct reply_splitter sp;
-	unsigned next_id;
-	unsigned inflight;
-	struct request **pending; /* ring of window + 1 requests to (re)send */
-	unsigned pend_head, pend_count;
-	char *chunk;
 	struct request *by_id[ENGINE_SESSION_IDS + 1];
 };
 
+struct engine {
+	struct scan_ctx *ctx;
+	enum transport transport; /* the plan's; each session may adapt it */
+	unsigned window;          /* requests in flight per daemon */
+	unsigned total_window;    /* and over all daemons */
+	unsigned inflight;        /* over all daemons */
+	struct session *s[ENDPOINT_MAX];
+	size_t n;
+	size_t next_rr;           /* where the search for a free daemon starts */
+	char last_why[160];       /* why the last daemon given up on failed */
+	struct request **pending; /* ring of requests to (re)send */
+	unsigned cap, pend_head, pend_count;
+	char *chunk;
+};
+
+/* Now on a clock that never jumps, in milliseconds. */
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Something moved on s: the silence allowed starts again. */
+static void touch(struct session *s)
+{
+	s->deadline = now_ms() + (int64_t)s->conn.timeout * 1000;
+}
+
 /* Records why the session broke: a full line and a short per-file reason. */
-static int broke(struct engine *e, const char *short_why, const char *fmt, ...)
+static int broke(struct session *s, const char *short_why, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static int broke(struct engine *e, const char *short_why, const char *fmt, ...)
+static int broke(struct session *s, const char *short_why, const char *fmt, ...)
 {
 	va_list ap;
-	int n = snprintf(e->why, sizeof(e->why), "clamd at %s: ", e->ctx->ep->name);
+	int n = snprintf(s->why, sizeof(s->why), "clamd at %s: ", s->ep->name);
 
 	va_start(ap, fmt);
-	vsnprintf(e->why + n, sizeof(e->why) - (size_t)n, fmt, ap);
+	vsnprintf(s->why + n, sizeof(s->why) - (size_t)n, fmt, ap);
 	va_end(ap);
-	snprintf(e->short_why, sizeof(e->short_why), "%s", short_why);
+	snprintf(s->short_why, sizeof(s->short_why), "%s", short_why);
 	if (short_why == INVALID_REPLY)
-		e->violated = true;
+		s->violated = true;
 	return -1;
 }
 
@@ -106,58 +140,62 @@ static void finish(struct engine *e, struct request *req, enum reply_status st, 
 	free(req);
 }
 
-/* Fails a request that was never answered. */
-static void fail_unanswered(struct engine *e, struct request *req)
+/* Fails a request that was never answered, saying why. */
+static void fail_unanswered(struct engine *e, struct request *req, const char *short_why)
 {
 	char msg[200];
 
-	snprintf(msg, sizeof(msg), "Not scanned: %s.", e->short_why);
+	snprintf(msg, sizeof(msg), "Not scanned: %s.", short_why);
 	finish(e, req, REPLY_ERROR, msg);
 }
 
-/* True when a reply's path is what clamd says for this transport. */
-static bool path_fits(enum transport t, const char *path)
+/* True when a reply's path is what clamd says for this request. */
+static bool path_fits(const struct request *req, const char *path)
 {
 	size_t n = strlen(path);
 
-	if (t == TRANSPORT_INSTREAM)
+	if (req->how == TRANSPORT_PATH)
+		return strcmp(path, req->file->path) == 0;
+	if (req->how == TRANSPORT_INSTREAM)
 		return strcmp(path, "stream") == 0;
 	return n > 4 && strncmp(path, "fd[", 3) == 0 && path[n - 1] == ']';
 }
 
 /* Handles one session reply; -1 on a protocol violation. */
-static int on_record(struct engine *e, char *rec)
+static int on_record(struct session *s, char *rec)
 {
+	struct engine *e = s->e;
 	struct reply r;
 	struct request *req;
 	char shown_rec[200];
 
 	snprintf(shown_rec, sizeof(shown_rec), "%s", rec);
 	if (reply_parse(rec, true, NULL, &r) != 0)
-		return broke(e, INVALID_REPLY,
+		return broke(s, INVALID_REPLY,
 			     "sent \"%s\", which is not a session reply", shown_rec);
-	if (r.id < 1 || r.id >= (long)e->next_id || e->by_id[r.id] == NULL)
-		return broke(e, INVALID_REPLY, "answered request %ld, which %s", r.id,
-			     r.id >= 1 && r.id < (long)e->next_id ? "was already answered"
+	if (r.id < 1 || r.id >= (long)s->next_id || s->by_id[r.id] == NULL)
+		return broke(s, INVALID_REPLY, "answered request %ld, which %s", r.id,
+			     r.id >= 1 && r.id < (long)s->next_id ? "was already answered"
 								  : "was never sent");
-	req = e->by_id[r.id];
-	if (r.status != REPLY_OTHER && r.path != NULL && !path_fits(e->transport, r.path))
-		return broke(e, INVALID_REPLY,
+	req = s->by_id[r.id];
+	if (r.status != REPLY_OTHER && r.path != NULL && !path_fits(req, r.path))
+		return broke(s, INVALID_REPLY,
 			     "answered \"%s\" for a file it was not sent", shown_rec);
 	if (r.status == REPLY_FOUND || r.status == REPLY_OK) {
 		if (r.path == NULL)
-			return broke(e, INVALID_REPLY, "sent \"%s\"", shown_rec);
+			return broke(s, INVALID_REPLY, "sent \"%s\"", shown_rec);
 	}
-	e->by_id[r.id] = NULL;
+	s->by_id[r.id] = NULL;
+	s->inflight--;
 	e->inflight--;
-	e->answered++;
-	e->restarts = 0;
+	s->answered++;
+	s->restarts = 0;
 	if (r.status == REPLY_OTHER) {
 		char msg[240];
 
 		/* e.g. COMMAND UNAVAILABLE: an answer, but no verdict */
 		report_error(e->ctx->rep, "clamd at %s: answered \"%.200s\" instead of a result for %s",
-			     e->ctx->ep->name, r.detail, req->file->shown);
+			     s->ep->name, r.detail, req->file->shown);
 		snprintf(msg, sizeof(msg), "clamd answered \"%.200s\".", r.detail);
 		finish(e, req, REPLY_ERROR, msg);
 	} else {
@@ -166,109 +204,102 @@ static int on_record(struct engine *e, char *rec)
 	return 0;
 }
 
-/* Reads what has arrived (waiting for it when wait) and handles every whole
- * reply. Returns -1 when the session is broken (e->why set). */
-static int receive(struct engine *e, bool wait)
+/* Reads what has arrived, never waiting, and handles every whole reply.
+ * Returns -1 when the session is broken (s->why set). */
+static int receive(struct session *s)
 {
 	char *dst, *rec;
 	size_t room, len;
 	ssize_t n;
 	int got;
 
-	/* no grace here: clamd's MaxScanTime bounds one file's scan (2 min by
-	 * default), so a silent request is a fault, whatever PING says */
-	while (wait && conn_wait(&e->conn, POLLIN) != 0) {
-		if (errno == ETIMEDOUT)
-			return broke(e, "clamd did not answer in time",
-				     "timed out after %u s with %u request%s unanswered", e->conn.timeout,
-				     e->inflight, e->inflight == 1 ? "" : "s");
-		return broke(e, "connection to clamd failed", "%s", strerror(errno));
-	}
-	room = splitter_space(&e->sp, &dst);
-	n = recv(e->conn.fd, dst, room, MSG_DONTWAIT);
+	room = splitter_space(&s->sp, &dst);
+	n = recv(s->conn.fd, dst, room, MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		return 0;
 	if (n < 0)
-		return broke(e, "connection to clamd failed", "%s with %u requests unanswered",
-			     strerror(errno), e->inflight);
+		return broke(s, "connection to clamd failed", "%s with %u requests unanswered",
+			     strerror(errno), s->inflight);
 	if (n == 0) {
-		if (splitter_pending(&e->sp) > 0)
-			return broke(e, "clamd closed the connection",
+		if (splitter_pending(&s->sp) > 0)
+			return broke(s, "clamd closed the connection",
 				     "closed the connection in the middle of a reply");
-		if (e->inflight == 0) {
+		if (s->inflight == 0) {
 			/* an idle session the daemon ended: not a fault */
-			conn_close(&e->conn);
-			e->open = false;
+			conn_close(&s->conn);
+			s->open = false;
 			return 0;
 		}
-		return broke(e, "clamd closed the connection",
-			     "closed the connection with %u request%s unanswered", e->inflight,
-			     e->inflight == 1 ? "" : "s");
+		return broke(s, "clamd closed the connection",
+			     "closed the connection with %u request%s unanswered", s->inflight,
+			     s->inflight == 1 ? "" : "s");
 	}
-	splitter_commit(&e->sp, (size_t)n);
-	while ((got = splitter_next(&e->sp, &rec, &len)) == 1)
-		if (on_record(e, rec) != 0)
+	touch(s);
+	splitter_commit(&s->sp, (size_t)n);
+	while ((got = splitter_next(&s->sp, &rec, &len)) == 1)
+		if (on_record(s, rec) != 0)
 			return -1;
 	if (got < 0)
-		return broke(e, INVALID_REPLY, "sent a reply line longer than %d bytes",
+		return broke(s, INVALID_REPLY, "sent a reply line longer than %d bytes",
 			     REPLY_MAX_RECORD);
 	return 0;
 }
 
 /* Collects what a daemon said before hanging up on us mid-send. */
-static void drain_after_hangup(struct engine *e)
+static void drain_after_hangup(struct session *s)
 {
-	char saved[sizeof(e->why)], saved_short[sizeof(e->short_why)];
+	char saved[sizeof(s->why)], saved_short[sizeof(s->short_why)];
 
-	memcpy(saved, e->why, sizeof(saved));
-	memcpy(saved_short, e->short_why, sizeof(saved_short));
-	while (e->open && e->inflight > 0 && receive(e, false) == 0) {
-		struct pollfd p = { .fd = e->conn.fd, .events = POLLIN };
+	memcpy(saved, s->why, sizeof(saved));
+	memcpy(saved_short, s->short_why, sizeof(saved_short));
+	while (s->open && s->inflight > 0 && receive(s) == 0) {
+		struct pollfd p = { .fd = s->conn.fd, .events = POLLIN };
 
 		if (poll(&p, 1, 0) <= 0)
 			break;
 	}
-	memcpy(e->why, saved, sizeof(saved));
-	memcpy(e->short_why, saved_short, sizeof(saved_short));
+	memcpy(s->why, saved, sizeof(saved));
+	memcpy(s->short_why, saved_short, sizeof(saved_short));
 }
 
 /* Sends len bytes (and fd with the first, when >= 0), reading replies
  * whenever the socket is full. Returns -1 when the session broke. */
-static int send_pumping(struct engine *e, const char *buf, size_t len, int fd)
+static int send_pumping(struct session *s, const char *buf, size_t len, int fd)
 {
-	int ms = e->conn.timeout == 0 ? -1 : (int)e->conn.timeout * 1000;
+	int ms = s->conn.timeout == 0 ? -1 : (int)s->conn.timeout * 1000;
 
 	while (len > 0) {
-		ssize_t n = conn_try_send(&e->conn, buf, len, fd);
-		struct pollfd p = { .fd = e->conn.fd, .events = POLLIN | POLLOUT };
+		ssize_t n = conn_try_send(&s->conn, buf, len, fd);
+		struct pollfd p = { .fd = s->conn.fd, .events = POLLIN | POLLOUT };
 		int rc;
 
 		if (n > 0) {
 			buf += n;
 			len -= (size_t)n;
 			fd = -1;
+			touch(s);
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
-			broke(e, "clamd closed the connection", "%s while sending a request",
+			broke(s, "clamd closed the connection", "%s while sending a request",
 			      strerror(errno));
-			drain_after_hangup(e);
+			drain_after_hangup(s);
 			return -1;
 		}
 		do {
 			rc = poll(&p, 1, ms);
 		} while (rc < 0 && errno == EINTR);
 		if (rc == 0)
-			return broke(e, "clamd did not answer in time",
-				     "timed out after %u s: it stopped reading requests", e->conn.timeout);
+			return broke(s, "clamd did not answer in time",
+				     "timed out after %u s: it stopped reading requests", s->conn.timeout);
 		if (rc < 0)
-			return broke(e, "connection to clamd failed", "%s", strerror(errno));
-		if ((p.revents & (POLLIN | POLLHUP | POLLERR)) && receive(e, false) != 0)
+			return broke(s, "connection to clamd failed", "%s", strerror(errno));
+		if ((p.revents & (POLLIN | POLLHUP | POLLERR)) && receive(s) != 0)
 			return -1;
-		if (!e->open)
-			return broke(e, "clamd closed the connection",
+		if (!s->open)
+			return broke(s, "clamd closed the connection",
 				     "closed the connection while a request was being sent");
 	}
 	return 0;
@@ -277,10 +308,10 @@ static int send_pumping(struct engine *e, const char *buf, size_t len, int fd)
 /* Streams the file as INSTREAM chunks, never more than StreamMaxLength.
  * The command travels with the first chunk and the end mark with the last,
  * so a small file goes in one send instead of three. */
-static int send_instream(struct engine *e, struct request *req)
+static int send_instream(struct session *s, struct request *req)
 {
-	uint64_t limit = e->ctx->conf->stream_max_length, sent = 0;
-	char *buf = e->chunk;
+	uint64_t limit = s->e->ctx->conf->stream_max_length, sent = 0;
+	char *buf = s->e->chunk;
 	size_t head = sizeof(INSTREAM_CMD);
 	bool eof = false;
 
@@ -317,7 +348,7 @@ static int send_instream(struct engine *e, struct request *req)
 			memset(buf + len, 0, 4); /* the zero-length chunk ends the stream */
 			len += 4;
 		}
-		if (send_pumping(e, buf, len, -1) != 0)
+		if (send_pumping(s, buf, len, -1) != 0)
 			return -1;
 		sent += got;
 		head = 0;
@@ -326,41 +357,74 @@ static int send_instream(struct engine *e, struct request *req)
 }
 
 /* Writes one request; -1 when the session broke. */
-static int send_request(struct engine *e, struct request *req)
+static int send_request(struct session *s, struct request *req)
 {
+	req->truncated = false;
+	req->read_errno = 0;
+	if (req->how == TRANSPORT_PATH) {
+		int n = snprintf(s->e->chunk, PATH_MAX + 8, "zSCAN %s", req->file->path);
+
+		return send_pumping(s, s->e->chunk, (size_t)n + 1, -1);
+	}
 	/* a daemon reading our descriptor moves the offset we share with it: a
 	 * resend starts over; a file just opened is at 0 already */
 	if (req->sends > 1 || req->file->is_stdin)
 		(void)lseek(req->file->fd, 0, SEEK_SET);
-	req->truncated = false;
-	req->read_errno = 0;
-	if (e->transport == TRANSPORT_FILDES) {
-		if (send_pumping(e, "zFILDES", 8, -1) != 0)
+	if (req->how == TRANSPORT_FILDES) {
+		if (send_pumping(s, "zFILDES", 8, -1) != 0)
 			return -1;
 		/* the descriptor rides on one dummy byte, as clamd requires */
-		return send_pumping(e, "", 1, req->file->fd);
+		return send_pumping(s, "", 1, req->file->fd);
 	}
-	return send_instream(e, req);
+	return send_instream(s, req);
+}
+
+/* How req goes to s: the plan's transport where this daemon can take it,
+ * else by descriptor on a Unix socket, else by contents. */
+static enum transport transport_for(const struct session *s, const struct request *req)
+{
+	enum transport t = s->e->transport;
+
+	/* "zSCAN path" must fit clamd's command buffer of PATH_MAX + 8 bytes */
+	if (t == TRANSPORT_PATH && req->file->path != NULL && s->ep->local &&
+	    strlen(req->file->path) + sizeof("zSCAN ") <= PATH_MAX + 8)
+		return TRANSPORT_PATH;
+	if (t != TRANSPORT_INSTREAM && s->ep->kind == ENDPOINT_UNIX)
+		return TRANSPORT_FILDES;
+	return TRANSPORT_INSTREAM;
+}
+
+/* The command the engine needs for its transport ("INSTREAM", ...). */
+static const char *command_needed(const struct engine *e)
+{
+	switch (e->transport) {
+	case TRANSPORT_PATH:
+		return "SCAN";
+	case TRANSPORT_FILDES:
+		return "FILDES";
+	case TRANSPORT_INSTREAM:
+	default:
+		return "INSTREAM";
+	}
 }
 
 /* Checks once that the daemon has the commands this scan needs.
  * Returns 0, -1 (try again later) or -2 (it never will: give up). */
-static int check_commands(struct engine *e)
+static int check_commands(struct session *s)
 {
-	const char *need = e->transport == TRANSPORT_FILDES ? "FILDES" : "INSTREAM";
-	const char *cmds[] = { "IDSESSION", need };
+	const char *cmds[] = { "IDSESSION", command_needed(s->e) };
 	char reply[2048], err[512], padded[2100];
 
-	if (daemon_command(e->ctx->ep, e->ctx->opts->timeout, "VERSIONCOMMANDS", reply, sizeof(reply),
+	if (daemon_command(s->ep, s->e->ctx->opts->timeout, "VERSIONCOMMANDS", reply, sizeof(reply),
 			   err, sizeof(err)) != 0) {
-		snprintf(e->why, sizeof(e->why), "%s", err);
-		snprintf(e->short_why, sizeof(e->short_why), "clamd could not be reached or did not answer");
+		snprintf(s->why, sizeof(s->why), "%s", err);
+		snprintf(s->short_why, sizeof(s->short_why), "clamd could not be reached or did not answer");
 		return -1;
 	}
 	const char *list = strstr(reply, "| COMMANDS:");
 
 	if (list == NULL) {
-		broke(e, "clamd lacks a needed command",
+		broke(s, "clamd lacks a needed command",
 		      "answered \"%s\" to VERSIONCOMMANDS: cannot tell which commands it offers", reply);
 		return -2;
 	}
@@ -370,7 +434,7 @@ static int check_commands(struct engine *e)
 
 		snprintf(word, sizeof(word), " %s ", cmds[i]);
 		if (strstr(padded, word) == NULL) {
-			broke(e, "clamd lacks a needed command",
+			broke(s, "clamd lacks a needed command",
 			      "does not offer the %s command this scan needs (it offers:%s)", cmds[i],
 			      list + 11);
 			return -2;
@@ -379,34 +443,49 @@ static int check_commands(struct engine *e)
 	return 0;
 }
 
-/* Opens a connection and starts a session. -1 on failure (e->why set). */
-static int session_start(struct engine *e)
+/* True when some daemon other than s is still worth sending to. */
+static bool others_alive(const struct engine *e, const struct session *s)
 {
-	if (!e->caps_checked) {
-		int rc = check_commands(e);
+	for (size_t i = 0; i < e->n; i++)
+		if (e->s[i] != s && !e->s[i]->dead)
+			return true;
+	return false;
+}
+
+/* Opens a connection and starts a session. -1 on failure (s->why set). */
+static int session_start(struct session *s)
+{
+	unsigned timeout = s->e->ctx->opts->timeout;
+
+	if (!s->caps_checked) {
+		int rc = check_commands(s);
 
 		if (rc == -2)
-			e->dead = true;
+			s->dead = true;
 		if (rc != 0)
 			return -1;
-		e->caps_checked = true;
+		s->caps_checked = true;
 	}
-	if (conn_open(&e->conn, e->ctx->ep, e->ctx->opts->timeout) != 0) {
-		daemon_describe_connect_failure(e->ctx->ep, e->ctx->opts->timeout, errno, e->why,
-						sizeof(e->why));
-		snprintf(e->short_why, sizeof(e->short_why), "clamd could not be reached");
+	/* while other daemons can take the files, a connect that hangs (a host
+	 * gone from the network) must not hold up the whole scan for long */
+	if (others_alive(s->e, s) && (timeout == 0 || timeout > RECONNECT_TIMEOUT))
+		timeout = RECONNECT_TIMEOUT;
+	if (conn_open(&s->conn, s->ep, timeout) != 0) {
+		daemon_describe_connect_failure(s->ep, timeout, errno, s->why, sizeof(s->why));
+		snprintf(s->short_why, sizeof(s->short_why), "clamd could not be reached");
 		return -1;
 	}
-	e->sp.start = e->sp.len = 0;
-	e->sp.overlong = false;
-	e->next_id = 1;
-	e->inflight = 0;
-	e->answered = 0;
-	e->violated = false;
-	e->open = true;
-	if (send_pumping(e, "zIDSESSION", 11, -1) != 0) {
-		conn_close(&e->conn);
-		e->open = false;
+	s->conn.timeout = s->e->ctx->opts->timeout;
+	s->sp.start = s->sp.len = 0;
+	s->sp.overlong = false;
+	s->next_id = 1;
+	s->inflight = 0;
+	s->answered = 0;
+	s->violated = false;
+	s->open = true;
+	if (send_pumping(s, "zIDSESSION", 11, -1) != 0) {
+		conn_close(&s->conn);
+		s->open = false;
 		return -1;
 	}
 	return 0;
@@ -415,9 +494,7 @@ static int session_start(struct engine *e)
 /* Puts a request at the front of the queue (resends go first). */
 static void push_front(struct engine *e, struct request *req)
 {
-	unsigned cap = e->window + 1;
-
-	e->pend_head = (e->pend_head + cap - 1) % cap;
+	e->pend_head = (e->pend_head + e->cap - 1) % e->cap;
 	e->pending[e->pend_head] = req;
 	e->pend_count++;
 }
@@ -425,7 +502,7 @@ static void push_front(struct engine *e, struct request *req)
 /* Queues a new request behind the others. */
 static void push_back(struct engine *e, struct request *req)
 {
-	e->pending[(e->pend_head + e->pend_count) % (e->window + 1)] = req;
+	e->pending[(e->pend_head + e->pend_count) % e->cap] = req;
 	e->pend_count++;
 }
 
@@ -434,69 +511,228 @@ static struct request *pop_front(struct engine *e)
 {
 	struct request *req = e->pending[e->pend_head];
 
-	e->pend_head = (e->pend_head + 1) % (e->window + 1);
+	e->pend_head = (e->pend_head + 1) % e->cap;
 	e->pend_count--;
 	return req;
 }
 
-/* Sleeps a little longer after each failure in a row. */
-static void back_off(unsigned restarts)
+/* How long to leave a daemon alone after failures in a row: a little
+ * longer each time. */
+static int64_t back_off_ms(unsigned restarts)
 {
-	struct timespec ts = { .tv_sec = 0, .tv_nsec = 100000000L };
+	int64_t ms = 100;
 
-	for (unsigned i = 1; i < restarts && ts.tv_nsec < 800000000L; i++)
-		ts.tv_nsec *= 2;
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
+	for (unsigned i = 1; i < restarts && ms < 800; i++)
+		ms *= 2;
+	return ms;
+}
+
+/* s failed once more: gives it up after too many failures in a row,
+ * otherwise leaves it alone for a while. */
+static void count_failure(struct session *s)
+{
+	s->restarts++;
+	if (s->restarts > MAX_RESTARTS)
+		s->dead = true;
+	if (s->dead)
+		snprintf(s->e->last_why, sizeof(s->e->last_why), "%s", s->short_why);
+	else
+		s->retry_at = now_ms() + back_off_ms(s->restarts);
 }
 
 /* The session is unusable: requests not yet answered are queued again in
- * their order, or fail once charged too often; a protocol violation counts
- * as an error even when the resends succeed. */
-static void session_broken(struct engine *e)
+ * their order (for any daemon still alive), or fail once charged too
+ * often; a protocol violation counts as an error even when the resends
+ * succeed. */
+static void session_broken(struct session *s)
 {
+	struct engine *e = s->e;
 	unsigned requeued = 0;
-	bool charge = e->violated || e->answered == 0;
+	bool charge = s->violated || s->answered == 0;
+	bool several = e->n > 1;
 
-	conn_close(&e->conn);
-	e->open = false;
-	for (unsigned id = e->next_id; id-- > 1;) {
-		struct request *req = e->by_id[id];
+	conn_close(&s->conn);
+	s->open = false;
+	count_failure(s);
+	for (unsigned id = s->next_id; id-- > 1;) {
+		struct request *req = s->by_id[id];
 
 		if (req == NULL)
 			continue;
-		e->by_id[id] = NULL;
+		s->by_id[id] = NULL;
 		if (charge)
 			req->charges++;
-		if (req->charges < CHARGES_PER_REQUEST && !e->dead) {
+		if (req->charges < CHARGES_PER_REQUEST && (!s->dead || others_alive(e, s))) {
 			push_front(e, req);
 			requeued++;
 		} else {
-			fail_unanswered(e, req);
+			fail_unanswered(e, req, s->short_why);
 		}
 	}
-	if (e->violated)
+	if (s->violated)
 		e->ctx->tally.errors++; /* replies from this daemon cannot be fully trusted */
-	e->violated = false;
-	e->inflight = 0;
-	e->restarts++;
-	if (e->restarts > MAX_RESTARTS)
-		e->dead = true;
-	if (requeued > 0 && !e->dead)
+	s->violated = false;
+	e->inflight -= s->inflight;
+	s->inflight = 0;
+	if (requeued > 0 && several)
+		report_error(e->ctx->rep, "%s; sending %u unanswered request%s to %s", s->why, requeued,
+			     requeued == 1 ? "" : "s",
+			     s->dead ? "the other daemons" : "the first daemon free");
+	else if (requeued > 0)
 		report_error(e->ctx->rep, "%s; sending %u unanswered request%s again on a new session",
-			     e->why, requeued, requeued == 1 ? "" : "s");
+			     s->why, requeued, requeued == 1 ? "" : "s");
 	else
-		report_error(e->ctx->rep, "%s", e->why);
-	if (!e->dead)
-		back_off(e->restarts);
+		report_error(e->ctx->rep, "%s", s->why);
+}
+
+/* A session could not be started: says so (once, and when giving up). */
+static void start_failed(struct session *s)
+{
+	count_failure(s);
+	if (s->restarts == 1 && s->dead && others_alive(s->e, s))
+		report_error(s->e->ctx->rep, "%s; its files go to the other daemons", s->why);
+	else if (s->restarts == 1)
+		report_error(s->e->ctx->rep, "%s", s->why);
+	else if (s->dead)
+		report_error(s->e->ctx->rep, "%s; giving up after %u attempts%s", s->why, s->restarts,
+			     others_alive(s->e, s) ? "; its files go to the other daemons" : "");
 }
 
 /* Ends a session cleanly once nothing is outstanding. */
-static void session_end(struct engine *e)
+static void session_end(struct session *s)
 {
-	conn_send_all(&e->conn, "zEND", 5);
-	conn_close(&e->conn);
-	e->open = false;
+	conn_send_all(&s->conn, "zEND", 5);
+	conn_close(&s->conn);
+	s->open = false;
+}
+
+/* The daemon the next request goes to: the one with the fewest requests
+ * outstanding that can take one now, ties taken in turn. NULL when none
+ * can (all full, resting after a failure, or given up). */
+static struct session *pick(struct engine *e)
+{
+	struct session *best = NULL;
+	size_t best_i = 0;
+	int64_t now = now_ms();
+
+	if (e->inflight >= e->total_window)
+		return NULL;
+	for (size_t k = 0; k < e->n; k++) {
+		size_t i = (e->next_rr + k) % e->n;
+		struct session *s = e->s[i];
+
+		if (s->dead || s->inflight >= e->window)
+			continue;
+		if (s->open && s->next_id > ENGINE_SESSION_IDS) {
+			if (s->inflight > 0)
+				continue;
+			session_end(s); /* ids used up: the next request opens a new session */
+		}
+		if (!s->open && now < s->retry_at)
+			continue;
+		if (best == NULL || s->inflight < best->inflight) {
+			best = s;
+			best_i = i;
+		}
+	}
+	if (best != NULL)
+		e->next_rr = (best_i + 1) % e->n;
+	return best;
+}
+
+/* Sends the request at the front of the queue to s. */
+static void dispatch(struct session *s)
+{
+	struct engine *e = s->e;
+	struct request *req = pop_front(e);
+
+	if (req->sends > 0 && req->file->fd >= 0 && lseek(req->file->fd, 0, SEEK_SET) < 0) {
+		/* a pipe: what the daemon consumed cannot be sent again */
+		fail_unanswered(e, req, "clamd dropped it and standard input cannot be read twice");
+		return;
+	}
+	req->how = transport_for(s, req);
+	if (req->how == TRANSPORT_INSTREAM && req->file->size > 0 &&
+	    (uint64_t)req->file->size > e->ctx->conf->stream_max_length) {
+		char msg[200];
+
+		/* clamd would scan only the first StreamMaxLength bytes: not a verdict */
+		snprintf(msg, sizeof(msg), "Not scanned: %lld bytes is over StreamMaxLength (%llu bytes).",
+			 (long long)req->file->size, (unsigned long long)e->ctx->conf->stream_max_length);
+		finish(e, req, REPLY_ERROR, msg);
+		return;
+	}
+	s->by_id[s->next_id++] = req;
+	s->inflight++;
+	e->inflight++;
+	req->sends++;
+	if (send_request(s, req) != 0)
+		session_broken(s);
+}
+
+/* Waits for replies on every open session, or for a resting daemon's time
+ * to try again, and handles what came; a session silent with requests out
+ * for longer than --timeout is broken. Returns -1 when there is nothing to
+ * wait for. */
+static int wait_any(struct engine *e)
+{
+	struct pollfd p[ENDPOINT_MAX];
+	struct session *polled[ENDPOINT_MAX];
+	size_t np = 0;
+	int64_t wake = -1, now = now_ms();
+	int ms, rc;
+
+	for (size_t i = 0; i < e->n; i++) {
+		struct session *s = e->s[i];
+		int64_t t = -1;
+
+		if (s->dead)
+			continue;
+		if (s->open) {
+			p[np].fd = s->conn.fd;
+			p[np].events = POLLIN;
+			p[np].revents = 0;
+			polled[np++] = s;
+			if (s->inflight > 0 && s->conn.timeout > 0)
+				t = s->deadline;
+		} else if (e->pend_count > 0) {
+			t = s->retry_at;
+		}
+		if (t >= 0 && (wake < 0 || t < wake))
+			wake = t;
+	}
+	if (wake < 0 && e->inflight == 0)
+		return -1;
+	ms = wake < 0 ? -1 : wake <= now ? 0 : (int)(wake - now);
+	rc = poll(p, np, ms);
+	if (rc < 0)
+		return errno == EINTR ? 0 : -1;
+	for (size_t i = 0; i < np; i++)
+		if ((p[i].revents & (POLLIN | POLLHUP | POLLERR)) && polled[i]->open &&
+		    receive(polled[i]) != 0)
+			session_broken(polled[i]);
+	now = now_ms();
+	for (size_t i = 0; i < np; i++) {
+		struct session *s = polled[i];
+
+		/* no grace here: clamd's MaxScanTime bounds one file's scan (2 min
+		 * by default), so a silent request is a fault, whatever PING says */
+		if (s->open && s->inflight > 0 && s->conn.timeout > 0 && now >= s->deadline) {
+			broke(s, "clamd did not answer in time", "timed out after %u s with %u request%s unanswered",
+			      s->conn.timeout, s->inflight, s->inflight == 1 ? "" : "s");
+			session_broken(s);
+		}
+	}
+	return 0;
+}
+
+/* True when every daemon has been given up on. */
+static bool all_dead(const struct engine *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (!e->s[i]->dead)
+			return false;
+	return true;
 }
 
 /* Sends queued requests and reads replies until the queue is empty (and,
@@ -504,73 +740,70 @@ static void session_end(struct engine *e)
 static void drive(struct engine *e, bool drain)
 {
 	while (e->pend_count > 0 || (drain && e->inflight > 0)) {
-		if (e->dead) {
+		struct session *s;
+
+		if (all_dead(e)) {
 			while (e->pend_count > 0)
-				fail_unanswered(e, pop_front(e));
+				fail_unanswered(e, pop_front(e), e->last_why);
 			break;
 		}
-		if (!e->open) {
-			if (session_start(e) != 0) {
-				e->restarts++;
-				if (e->restarts > MAX_RESTARTS)
-					e->dead = true;
-				if (e->restarts == 1)
-					report_error(e->ctx->rep, "%s", e->why);
-				else if (e->dead)
-					report_error(e->ctx->rep, "%s; giving up after %u attempts", e->why,
-						     e->restarts);
-				if (!e->dead)
-					back_off(e->restarts);
-			}
-			continue;
-		}
-		if (e->pend_count > 0 && e->inflight < e->window && e->next_id <= ENGINE_SESSION_IDS) {
-			struct request *req = pop_front(e);
-
-			if (req->sends > 0 && lseek(req->file->fd, 0, SEEK_SET) < 0) {
-				snprintf(e->short_why, sizeof(e->short_why),
-					 "clamd dropped it and standard input cannot be read twice");
-				/* a pipe: what the daemon consumed cannot be sent again */
-				fail_unanswered(e, req);
+		if (e->pend_count > 0 && (s = pick(e)) != NULL) {
+			if (!s->open) {
+				if (session_start(s) != 0)
+					start_failed(s);
 				continue;
 			}
-			e->by_id[e->next_id++] = req;
-			e->inflight++;
-			req->sends++;
-			if (send_request(e, req) != 0)
-				session_broken(e);
+			dispatch(s);
 			continue;
 		}
-		if (e->inflight == 0 && e->next_id > ENGINE_SESSION_IDS) {
-			session_end(e); /* ids used up: the next request opens a new session */
-			continue;
+		if (wait_any(e) != 0) {
+			/* cannot happen while a daemon is alive; never spin on it */
+			report_error(e->ctx->rep, "internal error: nothing to wait for with %u files queued",
+				     e->pend_count);
+			while (e->pend_count > 0)
+				fail_unanswered(e, pop_front(e), "internal error");
+			break;
 		}
-		if (receive(e, true) != 0)
-			session_broken(e);
 	}
 }
+
+static void engine_free(struct engine *e);
 
 struct engine *engine_new(struct scan_ctx *ctx, enum transport transport, unsigned window)
 {
 	struct engine *e = calloc(1, sizeof(*e));
+	size_t n = ctx->n_daemons > 0 ? ctx->n_daemons : 1;
 
 	if (e == NULL)
 		goto nomem;
 	e->ctx = ctx;
 	e->transport = transport;
 	e->window = window == 0 ? 1 : window;
-	e->conn.fd = -1;
-	e->pending = calloc(e->window + 1, sizeof(*e->pending));
-	/* the command, a chunk header, the chunk, and the end mark */
+	/* without -m one file at a time, whatever the number of daemons */
+	e->total_window = ctx->plan.parallel ? e->window * (unsigned)n : e->window;
+	/* a full window on every daemon, and the one request being queued */
+	e->cap = e->window * (unsigned)n + 1;
+	e->pending = calloc(e->cap, sizeof(*e->pending));
+	/* the command, a chunk header, the chunk, and the end mark; a SCAN
+	 * command also fits */
 	e->chunk = malloc(sizeof(INSTREAM_CMD) + 4 + CHUNK_SIZE + 4);
-	if (e->pending == NULL || e->chunk == NULL ||
-	    splitter_init(&e->sp, '\0', REPLY_MAX_RECORD) != 0) {
-		free(e->pending);
-		free(e->chunk);
-		free(e);
-		goto nomem;
+	if (e->pending == NULL || e->chunk == NULL)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		struct session *s = calloc(1, sizeof(*s));
+
+		if (s == NULL)
+			goto fail;
+		e->s[e->n++] = s;
+		s->e = e;
+		s->ep = ctx->n_daemons > 0 ? ctx->daemons[i] : ctx->ep;
+		s->conn.fd = -1;
+		if (splitter_init(&s->sp, '\0', REPLY_MAX_RECORD) != 0)
+			goto fail;
 	}
 	return e;
+fail:
+	engine_free(e);
 nomem:
 	report_error(ctx->rep, "out of memory");
 	return NULL;
@@ -591,20 +824,6 @@ void engine_submit(struct engine *e, struct scan_file *f)
 		return;
 	}
 	req->file = f;
-	if (e->transport == TRANSPORT_INSTREAM && f->size > 0 &&
-	    (uint64_t)f->size > ctx->conf->stream_max_length) {
-		char msg[200];
-
-		/* clamd would scan only the first StreamMaxLength bytes: not a verdict */
-		snprintf(msg, sizeof(msg), "Not scanned: %lld bytes is over StreamMaxLength (%llu bytes).",
-			 (long long)f->size, (unsigned long long)ctx->conf->stream_max_length);
-		finish(e, req, REPLY_ERROR, msg);
-		return;
-	}
-	/* make room first: the queue holds at most window + 1 */
-	while (e->inflight >= e->window && e->pend_count == 0 && e->open && !e->dead)
-		if (receive(e, true) != 0)
-			session_broken(e);
 	push_back(e, req);
 	drive(e, false);
 }
@@ -614,15 +833,26 @@ void engine_drain(struct engine *e)
 	drive(e, true);
 }
 
+/* Ends every session and frees e. */
+static void engine_free(struct engine *e)
+{
+	if (e == NULL)
+		return;
+	for (size_t i = 0; i < e->n; i++) {
+		if (e->s[i]->open)
+			session_end(e->s[i]);
+		splitter_free(&e->s[i]->sp);
+		free(e->s[i]);
+	}
+	free(e->pending);
+	free(e->chunk);
+	free(e);
+}
+
 void engine_finish(struct engine *e)
 {
 	if (e == NULL)
 		return;
 	drive(e, true);
-	if (e->open)
-		session_end(e);
-	splitter_free(&e->sp);
-	free(e->pending);
-	free(e->chunk);
-	free(e);
+	engine_free(e);
 }

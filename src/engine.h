@@ -1,7 +1,10 @@
-/* The per-file engine: INSTREAM or FILDES requests pipelined over IDSESSION,
- * with a bounded window, replies matched by id, and sessions restarted when
- * the daemon drops them. Used with one request in flight too, so files go
- * over one connection instead of one connection each. */
+/* The per-file engine: SCAN, INSTREAM or FILDES requests pipelined over
+ * IDSESSION, with a bounded window, replies matched by id, and sessions
+ * restarted when the daemon drops them. With several daemons, one session
+ * each: a request goes to the daemon with the fewest outstanding, and a
+ * daemon's unanswered requests go to the others when it fails. Used with
+ * one request in flight too, so files go over one connection instead of
+ * one connection each. */
 #ifndef NG_ENGINE_H
 #define NG_ENGINE_H
 
@@ -14,9 +17,11 @@
 
 struct engine;
 
-/* A new engine sending files by transport (INSTREAM or FILDES) with at
- * most window requests in flight. Returns NULL on allocation failure
- * (reported). */
+/* A new engine sending files to ctx's daemons (ctx->daemons, else ctx->ep)
+ * by transport, with at most window requests in flight per daemon (and
+ * window in all without ctx->plan.parallel). A daemon that cannot take the
+ * transport gets descriptors on a Unix socket, else contents. Returns NULL
+ * on allocation failure (reported). */
 struct engine *engine_new(struct scan_ctx *ctx, enum transport transport, unsigned window);
 
 /* Sends f, first waiting for replies while the window is full. The engine

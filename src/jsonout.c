@@ -236,9 +236,9 @@ void jsonout_action(struct jsonout *j, const char *path, const char *type, const
 }
 
 void jsonout_summary(struct jsonout *j, const struct tally *t, const struct timeval *start,
-		     const struct timeval *end, const char *daemon, bool local)
+		     const struct timeval *end, const char *const *daemons, size_t n, bool local)
 {
-	struct json_object *o, *daemons;
+	struct json_object *o, *list;
 	long long us = ((long long)end->tv_sec - start->tv_sec) * 1000000 +
 		       (end->tv_usec - start->tv_usec);
 	char when[40], dur[40];
@@ -265,10 +265,10 @@ void jsonout_summary(struct jsonout *j, const struct tally *t, const struct time
 	/* an exact decimal, not a binary double's 17 digits */
 	snprintf(dur, sizeof(dur), "%lld.%06lld", us / 1000000, us % 1000000);
 	json_object_object_add(o, "duration", json_object_new_double_s((double)us / 1e6, dur));
-	daemons = json_object_new_array();
-	if (daemons != NULL && daemon != NULL)
-		json_object_array_add(daemons, json_utf8_string(daemon));
-	json_object_object_add(o, "daemons", daemons);
+	list = json_object_new_array();
+	for (size_t i = 0; list != NULL && i < n; i++)
+		json_object_array_add(list, json_utf8_string(daemons[i]));
+	json_object_object_add(o, "daemons", list);
 	json_object_object_add(o, "local", json_object_new_boolean(local));
 	write_line(j, o);
 }

@@ -40,10 +40,10 @@ void jsonout_action(struct jsonout *j, const char *path, const char *type, const
 		    const char *error);
 
 /* {"type":"summary",...}: the counts of t, start and end in UTC, the
- * duration, the daemon scanned with (NULL: none was chosen) and whether
- * libclamav scanned in this process instead. */
+ * duration, the n daemons scanned with (none when none was chosen) and
+ * whether libclamav scanned in this process instead. */
 void jsonout_summary(struct jsonout *j, const struct tally *t, const struct timeval *start,
-		     const struct timeval *end, const char *daemon, bool local);
+		     const struct timeval *end, const char *const *daemons, size_t n, bool local);
 
 /* True when s[0..len) is valid UTF-8 (no overlong forms, no surrogates). */
 bool json_utf8_valid(const char *s, size_t len);

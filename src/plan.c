@@ -8,6 +8,16 @@ struct plan plan_choose(const struct plan_input *in)
 	struct plan p = { .transport = TRANSPORT_PATH, .path_cmd = PATH_CONTSCAN };
 	bool per_file = in->stream || in->fdpass || !in->daemon_local || in->action;
 
+	if (!per_file && in->several) {
+		/* directory commands cannot be shared out; one SCAN per file can,
+		 * over one IDSESSION per daemon */
+		p.client_walk = true;
+		p.parallel = in->multiscan;
+		if (in->allmatch)
+			p.note = "-z has no effect when a scan is spread over several daemons: clamd "
+				 "takes no ALLMATCHSCAN inside IDSESSION";
+		return p;
+	}
 	if (!per_file) {
 		/* -m wins over -z, as in clamdscan: ALLMATCHSCAN has no multiscan form */
 		if (in->multiscan)

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 
 enum transport {
-	TRANSPORT_PATH,     /* the daemon opens paths we send */
+	TRANSPORT_PATH,     /* the daemon opens paths we send (per file: SCAN) */
 	TRANSPORT_INSTREAM, /* we send file contents */
 	TRANSPORT_FILDES,   /* we send open descriptors */
 };
@@ -20,12 +20,14 @@ struct plan_input {
 	bool multiscan;    /* -m */
 	bool allmatch;     /* -z */
 	bool action;       /* --move, --copy or --remove */
+	bool several;      /* more than one daemon: the scan is spread over them */
 };
 
 struct plan {
 	enum transport transport;
 	enum path_command path_cmd; /* with TRANSPORT_PATH */
-	bool client_walk;           /* we walk directories and send files one by one */
+	bool client_walk;           /* we walk directories and send files one by one
+				     * (with TRANSPORT_PATH: SCAN per file) */
 	bool parallel;              /* several requests in flight (IDSESSION) */
 	const char *note;           /* a warning to show the user, or NULL */
 };

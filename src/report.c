@@ -313,5 +313,5 @@ void report_summary(struct report *r, const struct tally *t, const struct timeva
 	emitf(r, result_stream(r), "", "Start Date: %s", sdate);
 	emitf(r, result_stream(r), "", "End Date:   %s", edate);
 	if (r->json != NULL)
-		jsonout_summary(r->json, t, start, end, r->daemon, r->local);
+		jsonout_summary(r->json, t, start, end, r->daemons, r->n_daemons, r->local);
 }

@@ -38,7 +38,8 @@ struct report {
 	const char *log_path;
 	struct jsonout *json; /* --json: results and summary as JSON Lines, or NULL */
 	struct sarif *sarif;  /* --sarif=FILE, or NULL */
-	const char *daemon;   /* the clamd scanned with, for the JSON summary */
+	const char *const *daemons; /* the clamds scanned with, for the JSON summary */
+	size_t n_daemons;
 	bool local;           /* or libclamav in this process */
 	struct progress *progress; /* the progress line while a scan runs, or NULL */
 };

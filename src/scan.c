@@ -308,38 +308,80 @@ static int scan_file_list(struct scan_ctx *ctx, const char *list)
 	return 0;
 }
 
-/* Picks the first daemon that accepts a connection; the plan depends on it.
- * When none does, the first is kept so each target reports the failure,
- * and false is returned with every daemon's failure in why. */
-static bool choose_daemon(struct scan_ctx *ctx, char *why, size_t len)
+/* Appends "at NAME: why" for a failed connect to ep to the list in why. */
+static void note_unreachable(const struct scan_ctx *ctx, const struct endpoint *ep, int err,
+			     char *why, size_t len)
 {
+	size_t used = strlen(why);
+
+	if (used >= len)
+		return;
+	if (err == ETIMEDOUT)
+		snprintf(why + used, len - used, "%sat %s: timed out after %u s", used > 0 ? ", " : "",
+			 ep->name, ctx->opts->timeout);
+	else
+		snprintf(why + used, len - used, "%sat %s: %s", used > 0 ? ", " : "", ep->name,
+			 strerror(err));
+}
+
+/* The first address of daemon d that accepts a connection, or NULL with
+ * the failures appended to why. */
+static const struct endpoint *reach_daemon(const struct scan_ctx *ctx, unsigned d, char *why,
+					   size_t len)
+{
+	const struct endpoint_list *l = ctx->endpoints;
+	const struct endpoint *first = NULL;
 	struct conn c;
-	size_t used = 0;
 
-	ctx->ep = &ctx->endpoints->ep[0];
-	why[0] = '\0';
-	for (size_t i = 0; i < ctx->endpoints->n; i++) {
-		const struct endpoint *ep = &ctx->endpoints->ep[i];
+	for (size_t i = 0; i < l->n; i++) {
+		const struct endpoint *ep = &l->ep[i];
 
+		if (ep->daemon != d)
+			continue;
+		if (first == NULL)
+			first = ep;
 		if (conn_open(&c, ep, ctx->opts->timeout) == 0) {
 			conn_close(&c);
-			ctx->ep = ep;
-			if (i > 0)
-				report_warning(ctx->rep, "clamd at %s did not answer; using %s",
-					       ctx->endpoints->ep[0].name, ctx->ep->name);
-			return true;
+			if (ep != first)
+				report_warning(ctx->rep, "clamd at %s did not answer; using %s", first->name,
+					       ep->name);
+			return ep;
 		}
-		if (used < len) {
-			int n = errno == ETIMEDOUT
-					? snprintf(why + used, len - used, "%sat %s: timed out after %u s",
-						   i > 0 ? ", " : "", ep->name, ctx->opts->timeout)
-					: snprintf(why + used, len - used, "%sat %s: %s", i > 0 ? ", " : "",
-						   ep->name, strerror(errno));
-
-			used += n > 0 ? (size_t)n : 0;
-		}
+		note_unreachable(ctx, ep, errno, why, len);
 	}
-	return false;
+	return NULL;
+}
+
+/* Picks, for each daemon, the first of its addresses that accepts a
+ * connection; a daemon none of whose addresses does is reported and left
+ * out. The plan depends on what answered. When nothing does, the first
+ * address is kept so each target reports the failure, and false is
+ * returned with every failure in why. */
+static bool choose_daemons(struct scan_ctx *ctx, char *why, size_t len)
+{
+	unsigned n = ctx->endpoints->n_daemons;
+
+	why[0] = '\0';
+	ctx->n_daemons = 0;
+	for (unsigned d = 0; d < n; d++) {
+		char one[600] = "";
+		const struct endpoint *ep = reach_daemon(ctx, d, one, sizeof(one));
+
+		if (ep != NULL)
+			ctx->daemons[ctx->n_daemons++] = ep;
+		else if (n > 1)
+			report_warning(ctx->rep, "clamd unreachable %s; scanning without it", one);
+		if (one[0] != '\0' && strlen(why) + 2 < len)
+			snprintf(why + strlen(why), len - strlen(why), "%s%s", why[0] != '\0' ? ", " : "",
+				 one);
+	}
+	if (ctx->n_daemons == 0) {
+		ctx->ep = &ctx->endpoints->ep[0];
+		ctx->daemons[ctx->n_daemons++] = ctx->ep;
+		return false;
+	}
+	ctx->ep = ctx->daemons[0];
+	return true;
 }
 
 /* The number of threads for a local scan: none without -m (files are
@@ -389,14 +431,20 @@ static int choose_scanner(struct scan_ctx *ctx)
 			       ctx->no_daemon);
 		return start_local(ctx);
 	}
-	if (!choose_daemon(ctx, why, sizeof(why)) && ctx->opts->local_fallback) {
+	if (!choose_daemons(ctx, why, sizeof(why)) && ctx->opts->local_fallback) {
 		report_warning(ctx->rep, "clamd unreachable %s; scanning locally with libclamav",
 			       why[0] != '\0' ? why : "(no daemon configured)");
 		return start_local(ctx);
 	}
 	memset(&in, 0, sizeof(in));
-	in.unix_socket = ctx->ep->kind == ENDPOINT_UNIX;
-	in.daemon_local = ctx->ep->local;
+	/* with several daemons: descriptors when any can take them, paths only
+	 * when every one is on this host */
+	in.daemon_local = true;
+	for (size_t i = 0; i < ctx->n_daemons; i++) {
+		in.unix_socket = in.unix_socket || ctx->daemons[i]->kind == ENDPOINT_UNIX;
+		in.daemon_local = in.daemon_local && ctx->daemons[i]->local;
+	}
+	in.several = ctx->n_daemons > 1;
 	in.stream = ctx->opts->stream;
 	in.fdpass = ctx->opts->fdpass;
 	in.multiscan = ctx->opts->multiscan;
@@ -405,6 +453,10 @@ static int choose_scanner(struct scan_ctx *ctx)
 	ctx->plan = plan_choose(&in);
 	if (ctx->plan.note != NULL)
 		report_warning(ctx->rep, "%s", ctx->plan.note);
+	for (size_t i = 0; in.several && ctx->opts->fdpass && in.unix_socket && i < ctx->n_daemons; i++)
+		if (ctx->daemons[i]->kind != ENDPOINT_UNIX)
+			report_warning(ctx->rep, "--fdpass: clamd at %s is on TCP; files sent to it are streamed",
+				       ctx->daemons[i]->name);
 	if (ctx->plan.client_walk) {
 		ctx->engine = engine_new(ctx, ctx->plan.transport,
 					 ctx->plan.parallel ? ctx->opts->max_inflight : 1);
@@ -418,6 +470,7 @@ int scan_run(struct scan_ctx *ctx)
 {
 	struct timeval start, end;
 	bool balanced, reported;
+	const char *names[ENDPOINT_MAX]; /* the daemons scanned with, for the report */
 
 	gettimeofday(&start, NULL);
 	if (choose_scanner(ctx) != 0)
@@ -427,7 +480,10 @@ int scan_run(struct scan_ctx *ctx)
 		ctx->rep->progress = progress_new(stderr, STDERR_FILENO, isatty(STDOUT_FILENO));
 	progress_begin(ctx->rep->progress, !ctx->plan.client_walk,
 		       ctx->opts->file_list != NULL ? 0 : ctx->opts->n_targets);
-	ctx->rep->daemon = ctx->ep != NULL ? ctx->ep->name : NULL;
+	for (size_t i = 0; ctx->ep != NULL && i < ctx->n_daemons; i++)
+		names[i] = ctx->daemons[i]->name;
+	ctx->rep->daemons = names;
+	ctx->rep->n_daemons = ctx->ep != NULL ? ctx->n_daemons : 0;
 	ctx->rep->local = ctx->local != NULL;
 
 	if (ctx->opts->file_list != NULL) {

@@ -19,6 +19,8 @@ struct scan_ctx {
 	const struct ng_conf *conf;
 	const struct endpoint_list *endpoints;
 	const struct endpoint *ep; /* the daemon chosen for this scan; NULL when local */
+	const struct endpoint *daemons[ENDPOINT_MAX]; /* with several daemons: one */
+	size_t n_daemons;                              /* address each, that answered */
 	struct report *rep;
 	struct plan plan;
 	struct tally tally;

@@ -393,6 +393,10 @@ struct scan_file *walk_next(struct walk *w)
 				hold_directory(w, e, f);
 			else if (f != NULL && w->hold_dirs && !followed)
 				walk_hold_parent(f, e->fts_path);
+			/* per-file SCAN: a path the daemon opens to the same file, free
+			 * of links when one was followed to get here */
+			if (f != NULL && w->open_files && w->ctx->plan.transport == TRANSPORT_PATH)
+				f->path = strdup(followed ? path : e->fts_path);
 			forget_followed(e);
 			if (f != NULL)
 				return f;

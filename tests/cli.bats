@@ -82,19 +82,19 @@ teardown() {
     assert_output "$T/eicar.com: $EICAR_SIG FOUND"
 }
 
-@test "two --socket: the first missing, the second is used with a warning" {
+@test "two --socket: the first missing is reported and skipped, the second scans" {
     run --separate-stderr "$NG" -c "$T/nosock.conf" --socket="$T/none.sock" --socket="$LAB_SOCK" \
         --no-summary tree/clean.txt
     assert_success
     assert_output "$T/tree/clean.txt: OK"
-    [[ $stderr == *"WARNING: clamd at $T/none.sock did not answer; using $LAB_SOCK"* ]]
+    [[ $stderr == *"WARNING: clamd unreachable at $T/none.sock: No such file or directory; scanning without it"* ]]
 }
 
-@test "--socket and --host are tried in command-line order" {
+@test "--host unreachable, --socket answering: the host is named and skipped" {
     run --separate-stderr "$NG" -c "$T/nosock.conf" --host="127.0.0.1:1" --socket="$LAB_SOCK" \
         --no-summary tree/clean.txt
     assert_success
-    [[ $stderr == *"clamd at 127.0.0.1:1 did not answer; using $LAB_SOCK"* ]]
+    [[ $stderr == *"clamd unreachable at 127.0.0.1:1: Connection refused; scanning without it"* ]]
 }
 
 @test "every daemon given missing: an error naming each, exit 2" {

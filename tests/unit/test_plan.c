@@ -28,6 +28,15 @@ static struct expect oracle(const struct plan_input *in)
 	struct expect e = { 0 };
 	bool path_mode = in->daemon_local && !in->stream && !in->fdpass && !in->action;
 
+	if (path_mode && in->several) {
+		/* several daemons: files one by one (SCAN), so they can be shared out;
+		 * ALLMATCHSCAN is not allowed in IDSESSION, which -z is told */
+		e.transport = TRANSPORT_PATH;
+		e.client_walk = true;
+		e.parallel = in->multiscan;
+		e.note = in->allmatch;
+		return e;
+	}
 	if (path_mode) {
 		/* path commands: CONTSCAN, MULTISCAN with -m, ALLMATCHSCAN with -z; -m wins */
 		e.transport = TRANSPORT_PATH;
@@ -75,6 +84,7 @@ static struct plan_input input_from_bits(unsigned bits)
 		.multiscan = bits & 16,
 		.allmatch = bits & 32,
 		.action = bits & 64,
+		.several = bits & 128,
 	};
 
 	return in;
@@ -82,9 +92,10 @@ static struct plan_input input_from_bits(unsigned bits)
 
 static void describe(const struct plan_input *in, char *buf, size_t size)
 {
-	snprintf(buf, size, "unix=%d local=%d stream=%d fdpass=%d multiscan=%d allmatch=%d action=%d",
+	snprintf(buf, size,
+		 "unix=%d local=%d stream=%d fdpass=%d multiscan=%d allmatch=%d action=%d several=%d",
 		 in->unix_socket, in->daemon_local, in->stream, in->fdpass, in->multiscan,
-		 in->allmatch, in->action);
+		 in->allmatch, in->action, in->several);
 }
 
 /* Checks plan_choose against the oracle for one input. */
@@ -108,23 +119,23 @@ static void check_row(const struct plan_input *in)
 	if ((p.note != NULL) != e.note)
 		fail_msg("%s: note %s, expected %s", what, p.note ? p.note : "(none)",
 			 e.note ? "a warning" : "none");
-	if (p.note != NULL && strstr(p.note, "--fdpass") == NULL)
-		fail_msg("%s: note '%s' does not mention --fdpass", what, p.note);
+	if (p.note != NULL && strstr(p.note, in->fdpass ? "--fdpass" : "-z") == NULL)
+		fail_msg("%s: note '%s' does not name the option it is about", what, p.note);
 }
 
-/* All 128 combinations of the seven inputs follow the spec's rules. */
+/* All 256 combinations of the eight inputs follow the spec's rules. */
 static void every_combination_matches_rules(void **state)
 {
 	unsigned rows = 0;
 
 	(void)state;
-	for (unsigned bits = 0; bits < 128; bits++) {
+	for (unsigned bits = 0; bits < 256; bits++) {
 		struct plan_input in = input_from_bits(bits);
 
 		check_row(&in);
 		rows++;
 	}
-	assert_int_equal(rows, 128);
+	assert_int_equal(rows, 256);
 }
 
 /* The oracle itself gives the expected answer for a few hand-checked rows. */
@@ -371,6 +382,33 @@ static void path_command_names(void **state)
 	assert_string_equal(plan_path_command_name(PATH_ALLMATCHSCAN), "ALLMATCHSCAN");
 }
 
+/* Several local daemons: the walk is ours and each file is one SCAN, so
+ * the files can be shared out; -m sends several at once. */
+static void several_local_daemons_scan_file_by_file(void **state)
+{
+	struct plan_input in = { .unix_socket = true, .daemon_local = true, .several = true,
+				 .multiscan = true };
+	struct plan p = plan_choose(&in);
+
+	(void)state;
+	assert_int_equal(p.transport, TRANSPORT_PATH);
+	assert_true(p.client_walk);
+	assert_true(p.parallel);
+	assert_null(p.note);
+}
+
+/* Several daemons, one of them elsewhere: every file is streamed. */
+static void several_daemons_not_all_local_stream(void **state)
+{
+	struct plan_input in = { .unix_socket = true, .daemon_local = false, .several = true };
+	struct plan p = plan_choose(&in);
+
+	(void)state;
+	assert_int_equal(p.transport, TRANSPORT_INSTREAM);
+	assert_true(p.client_walk);
+	assert_false(p.parallel);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -394,6 +432,8 @@ int main(void)
 		cmocka_unit_test(action_local_tcp_is_instream),
 		cmocka_unit_test(action_with_stream_is_instream),
 		cmocka_unit_test(path_command_names),
+		cmocka_unit_test(several_local_daemons_scan_file_by_file),
+		cmocka_unit_test(several_daemons_not_all_local_stream),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
