@@ -73,7 +73,7 @@ static int add_unix(struct endpoint_list *out, const char *path, const char *wha
 	strcpy(sun->sun_path, path);
 	e->addrlen = (socklen_t)sizeof(*sun);
 	e->daemon = out->n_daemons;
-	snprintf(e->name, sizeof(e->name), "%s", path);
+	snprintf(e->name, sizeof(e->name), "%s", sun->sun_path);
 	out->n++;
 	return 0;
 }
