@@ -39,7 +39,8 @@ static const char INVALID_REPLY[] = "clamd sent an invalid reply";
 /* Consecutive session failures without one good reply before giving up. */
 #define MAX_RESTARTS 4
 
-/* Seconds a connect may take while other daemons are there to scan. */
+/* Seconds a connect or a command outside the session may take while other
+ * daemons are there to scan. */
 #define RECONNECT_TIMEOUT 5
 
 struct request {
@@ -262,15 +263,49 @@ static void drain_after_hangup(struct session *s)
 	memcpy(s->short_why, saved_short, sizeof(saved_short));
 }
 
+static void session_broken(struct session *s);
+
+/* Waits until s can be written to or has replies, meanwhile reading the
+ * replies of the other daemons (a daemon slow to read a large file must not
+ * leave the others idle). Returns poll's count for s (0: s's time ran out)
+ * with its revents, or -1 with errno. */
+static int wait_writable(struct session *s, short *revents)
+{
+	struct engine *e = s->e;
+	struct pollfd p[ENDPOINT_MAX];
+	struct session *polled[ENDPOINT_MAX];
+	size_t np = 1;
+	int64_t left = s->deadline - now_ms();
+	int rc;
+
+	p[0] = (struct pollfd){ .fd = s->conn.fd, .events = POLLIN | POLLOUT };
+	for (size_t i = 0; i < e->n; i++) {
+		if (e->s[i] == s || !e->s[i]->open)
+			continue;
+		p[np] = (struct pollfd){ .fd = e->s[i]->conn.fd, .events = POLLIN };
+		polled[np++] = e->s[i];
+	}
+	do {
+		rc = poll(p, np, s->conn.timeout == 0 ? -1 : left > 0 ? (int)left : 0);
+	} while (rc < 0 && errno == EINTR);
+	if (rc < 0)
+		return -1;
+	for (size_t i = 1; i < np; i++)
+		if ((p[i].revents & (POLLIN | POLLHUP | POLLERR)) && polled[i]->open &&
+		    receive(polled[i]) != 0)
+			session_broken(polled[i]);
+	*revents = p[0].revents;
+	return p[0].revents != 0 ? 1 : s->conn.timeout != 0 && now_ms() >= s->deadline ? 0 : 2;
+}
+
 /* Sends len bytes (and fd with the first, when >= 0), reading replies
  * whenever the socket is full. Returns -1 when the session broke. */
 static int send_pumping(struct session *s, const char *buf, size_t len, int fd)
 {
-	int ms = s->conn.timeout == 0 ? -1 : (int)s->conn.timeout * 1000;
-
+	touch(s);
 	while (len > 0) {
 		ssize_t n = conn_try_send(&s->conn, buf, len, fd);
-		struct pollfd p = { .fd = s->conn.fd, .events = POLLIN | POLLOUT };
+		short revents = 0;
 		int rc;
 
 		if (n > 0) {
@@ -288,15 +323,13 @@ static int send_pumping(struct session *s, const char *buf, size_t len, int fd)
 			drain_after_hangup(s);
 			return -1;
 		}
-		do {
-			rc = poll(&p, 1, ms);
-		} while (rc < 0 && errno == EINTR);
+		rc = wait_writable(s, &revents);
 		if (rc == 0)
 			return broke(s, "clamd did not answer in time",
 				     "timed out after %u s: it stopped reading requests", s->conn.timeout);
 		if (rc < 0)
 			return broke(s, "connection to clamd failed", "%s", strerror(errno));
-		if ((p.revents & (POLLIN | POLLHUP | POLLERR)) && receive(s) != 0)
+		if ((revents & (POLLIN | POLLHUP | POLLERR)) && receive(s) != 0)
 			return -1;
 		if (!s->open)
 			return broke(s, "clamd closed the connection",
@@ -408,6 +441,28 @@ static const char *command_needed(const struct engine *e)
 	}
 }
 
+/* True when some daemon other than s is still worth sending to. */
+static bool others_alive(const struct engine *e, const struct session *s)
+{
+	for (size_t i = 0; i < e->n; i++)
+		if (e->s[i] != s && !e->s[i]->dead)
+			return true;
+	return false;
+}
+
+/* Seconds a connect or a command outside the session may take. While
+ * other daemons can take the files, a daemon that hangs there (a host gone
+ * from the network, a daemon stuck) must not hold up the whole scan for
+ * long: these waits block every session. */
+static unsigned wait_limit(const struct session *s)
+{
+	unsigned timeout = s->e->ctx->opts->timeout;
+
+	if (others_alive(s->e, s) && (timeout == 0 || timeout > RECONNECT_TIMEOUT))
+		return RECONNECT_TIMEOUT;
+	return timeout;
+}
+
 /* Checks once that the daemon has the commands this scan needs.
  * Returns 0, -1 (try again later) or -2 (it never will: give up). */
 static int check_commands(struct session *s)
@@ -415,8 +470,8 @@ static int check_commands(struct session *s)
 	const char *cmds[] = { "IDSESSION", command_needed(s->e) };
 	char reply[2048], err[512], padded[2100];
 
-	if (daemon_command(s->ep, s->e->ctx->opts->timeout, "VERSIONCOMMANDS", reply, sizeof(reply),
-			   err, sizeof(err)) != 0) {
+	if (daemon_command(s->ep, wait_limit(s), "VERSIONCOMMANDS", reply, sizeof(reply), err,
+			   sizeof(err)) != 0) {
 		snprintf(s->why, sizeof(s->why), "%s", err);
 		snprintf(s->short_why, sizeof(s->short_why), "clamd could not be reached or did not answer");
 		return -1;
@@ -443,19 +498,10 @@ static int check_commands(struct session *s)
 	return 0;
 }
 
-/* True when some daemon other than s is still worth sending to. */
-static bool others_alive(const struct engine *e, const struct session *s)
-{
-	for (size_t i = 0; i < e->n; i++)
-		if (e->s[i] != s && !e->s[i]->dead)
-			return true;
-	return false;
-}
-
 /* Opens a connection and starts a session. -1 on failure (s->why set). */
 static int session_start(struct session *s)
 {
-	unsigned timeout = s->e->ctx->opts->timeout;
+	unsigned timeout = wait_limit(s);
 
 	if (!s->caps_checked) {
 		int rc = check_commands(s);
@@ -466,10 +512,6 @@ static int session_start(struct session *s)
 			return -1;
 		s->caps_checked = true;
 	}
-	/* while other daemons can take the files, a connect that hangs (a host
-	 * gone from the network) must not hold up the whole scan for long */
-	if (others_alive(s->e, s) && (timeout == 0 || timeout > RECONNECT_TIMEOUT))
-		timeout = RECONNECT_TIMEOUT;
 	if (conn_open(&s->conn, s->ep, timeout) != 0) {
 		daemon_describe_connect_failure(s->ep, timeout, errno, s->why, sizeof(s->why));
 		snprintf(s->short_why, sizeof(s->short_why), "clamd could not be reached");
@@ -577,7 +619,7 @@ static void session_broken(struct session *s)
 	if (requeued > 0 && several)
 		report_error(e->ctx->rep, "%s; sending %u unanswered request%s to %s", s->why, requeued,
 			     requeued == 1 ? "" : "s",
-			     s->dead ? "the other daemons" : "the first daemon free");
+			     s->dead ? "the other daemons" : "whichever daemon is free first");
 	else if (requeued > 0)
 		report_error(e->ctx->rep, "%s; sending %u unanswered request%s again on a new session",
 			     s->why, requeued, requeued == 1 ? "" : "s");
