@@ -611,8 +611,11 @@ static void session_broken(struct session *s)
 			fail_unanswered(e, req, s->short_why);
 		}
 	}
-	if (s->violated)
-		e->ctx->tally.errors++; /* replies from this daemon cannot be fully trusted */
+	if (s->violated) {
+		/* replies from this daemon cannot be fully trusted */
+		e->ctx->tally.errors++;
+		e->ctx->distrust++;
+	}
 	s->violated = false;
 	e->inflight -= s->inflight;
 	s->inflight = 0;

@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "local.h"
 #include "progress.h"
+#include "verdict.h"
 #include "scan.h"
 #include "walk.h"
 
@@ -123,30 +124,52 @@ static void drain_files(struct scan_ctx *ctx)
 		engine_drain(ctx->engine);
 }
 
+/* The walk's next file; an error it reports on the way (a file it could
+ * not open) taints g. Verdicts never arrive inside walk_next. */
+static struct scan_file *next_file(struct scan_ctx *ctx, struct walk *w, struct target_group *g)
+{
+	unsigned long errors = ctx->tally.errors;
+	struct scan_file *f = walk_next(w);
+
+	if (ctx->tally.errors != errors)
+		verdict_group_taint(g);
+	return f;
+}
+
 /* Per-file mode: we walk and open, the daemon gets contents or descriptors
- * (or libclamav scans the descriptors here).
- * As clamdscan, one "target: OK" when every file of it was answered OK. */
+ * (or libclamav scans the descriptors here). As clamdscan, one "target: OK"
+ * when every file of it was answered OK; the target's group prints it when
+ * its last file ends, while the next target's files are already going. */
 static void perfile_scan_target(struct scan_ctx *ctx, const struct target *t)
 {
-	struct tally before = ctx->tally;
+	struct target_group *g = verdict_group_new(ctx, t->shown);
 	struct scan_file *f;
 
+	if (g == NULL) {
+		report_error(ctx->rep, "%s: out of memory", t->shown);
+		ctx->tally.errors++;
+		return;
+	}
 	if (t->is_dir) {
 		struct walk *w = walk_open(ctx, t, true);
 
 		if (w == NULL)
-			return;
-		while ((f = walk_next(w)) != NULL)
+			verdict_group_taint(g);
+		while (w != NULL && (f = next_file(ctx, w, g)) != NULL) {
+			verdict_group_add(g, f);
 			submit_file(ctx, f);
-		walk_close(w);
+		}
+		if (w != NULL)
+			walk_close(w);
 	} else if ((f = walk_open_file(ctx, t->real, t->shown, false)) != NULL) {
 		if (ctx->opts->action != ACTION_NONE)
 			walk_hold_parent(f, t->real);
+		verdict_group_add(g, f);
 		submit_file(ctx, f);
+	} else {
+		verdict_group_taint(g); /* reported: a target not scanned is never OK */
 	}
-	drain_files(ctx);
-	if (all_clean_since(&before, &ctx->tally))
-		report_ok(ctx->rep, t->shown);
+	verdict_group_walked(ctx, g);
 }
 
 /* Whether "z<COMMAND> <path>\0" fits clamd's command buffer of PATH_MAX + 8
@@ -175,6 +198,7 @@ static void long_path_scan(struct scan_ctx *ctx, const struct target *t)
 	report_verbose(ctx->rep, "%s: path too long for a path command; sending its files instead",
 		       t->shown);
 	perfile_scan_target(ctx, t);
+	drain_files(ctx); /* the path commands that follow print in order */
 }
 
 /* -z on a directory: clamd's ALLMATCHSCAN stops a directory at its first

@@ -28,6 +28,8 @@ struct scan_ctx {
 	struct local *local;   /* or libclamav in this process (--local, fallback) */
 	const char *no_daemon; /* with --local-fallback: why no daemon can be tried */
 	const struct quarantine *quarantine; /* --move/--copy/--remove, or NULL */
+	unsigned long distrust; /* protocol violations so far: a target open
+				 * during one gets no OK line */
 };
 
 /* A target as the user named it and as the daemon will be asked about it. */

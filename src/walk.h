@@ -8,6 +8,8 @@
 
 #include "scan.h"
 
+struct target_group;
+
 /* One regular file, open and ready to be sent. */
 struct scan_file {
 	char *shown;  /* the path printed for it (owned) */
@@ -19,6 +21,7 @@ struct scan_file {
 	int dirfd;    /* its directory, held for an action on it; -1 when none */
 	char *name;   /* its name in dirfd (owned), or NULL */
 	bool is_stdin; /* standard input: never acted on */
+	struct target_group *group; /* the command-line target it belongs to, or NULL */
 };
 
 /* Frees f and closes its descriptor. */
