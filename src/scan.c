@@ -468,7 +468,9 @@ static int choose_scanner(struct scan_ctx *ctx)
 		in.unix_socket = in.unix_socket || ctx->daemons[i]->kind == ENDPOINT_UNIX;
 		in.daemon_local = in.daemon_local && ctx->daemons[i]->local;
 	}
-	in.several = ctx->n_daemons > 1;
+	/* as asked, whether or not they all answer: a scan does not change its
+	 * transport (nor its -z) with the health of the daemons */
+	in.several = ctx->endpoints->n_daemons > 1;
 	in.stream = ctx->opts->stream;
 	in.fdpass = ctx->opts->fdpass;
 	in.multiscan = ctx->opts->multiscan;
