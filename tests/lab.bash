@@ -324,3 +324,42 @@ for n in (send_note, note):
 sys.exit(status)
 PY
 }
+
+# ---- several lab daemons (tests/multi.bats) ---------------------------------
+#
+# For scans spread over more than one clamd.  Each daemon is an ordinary lab
+# (scripts/lab-clamd) in a directory of its own, so DIR/clamd.sock,
+# DIR/port, DIR/clamd.log and DIR/clamd.pid are as lab_start's.
+#   lab_start_n DIR...   start a lab clamd in each DIR (LAB_CLAMD_EXTRA applies)
+#   lab_stop_n DIR...    stop them; a daemon already gone is not an error
+#   lab_kill_n DIR       SIGKILL the daemon in DIR and wait (bounded) until gone
+# DIR must be short enough for a Unix socket path (lab-clamd refuses longer).
+
+lab_start_n() {
+    local dir
+    for dir in "$@"; do
+        "$LAB_CLAMD_SCRIPT" start "$dir" >/dev/null || return 1
+    done
+}
+
+lab_stop_n() {
+    local dir rc=0
+    for dir in "$@"; do
+        [[ -d $dir ]] || continue
+        "$LAB_CLAMD_SCRIPT" stop "$dir" 2>/dev/null || rc=1
+    done
+    return $rc
+}
+
+lab_kill_n() {
+    local dir=${1:?usage: lab_kill_n DIR} pid i
+    pid=$(<"$dir/clamd.pid") || return 1
+    pid_alive "$pid" || return 1
+    kill -KILL "$pid" || return 1
+    for ((i = 0; i < 100; i++)); do
+        pid_alive "$pid" || return 0
+        sleep 0.05
+    done
+    echo "lab_kill_n: clamd $pid in $dir still alive after SIGKILL" >&2
+    return 1
+}
