@@ -98,3 +98,13 @@ bool daemon_alive(const struct endpoint *ep, unsigned timeout)
 	return daemon_command(ep, timeout, "PING", reply, sizeof(reply), err, sizeof(err)) == 0 &&
 	       strcmp(reply, "PONG") == 0;
 }
+
+unsigned daemon_probe_timeout(unsigned timeout)
+{
+	return timeout == 0 || timeout > DAEMON_PROBE_SECONDS ? DAEMON_PROBE_SECONDS : timeout;
+}
+
+bool daemon_vouches(const struct endpoint *ep, unsigned timeout)
+{
+	return daemon_alive(ep, daemon_probe_timeout(timeout));
+}

@@ -1,6 +1,14 @@
-/* IDSESSION engine: one non-blocking connection, requests written while
- * replies are read (never blocking send/recv in turn), replies matched to
- * requests by id through a table, each file reported exactly once. */
+/* IDSESSION engine: one non-blocking connection per daemon, requests
+ * written while replies are read (never blocking send/recv in turn),
+ * replies matched to requests by id through a table, each file reported
+ * exactly once.
+ *
+ * An OK is believed only once the daemon has answered a PING sent after
+ * it: clamd being stopped answers OK for the files it was scanning, even
+ * infected ones, and then closes. Until that PONG an OK is held. If the
+ * session ends first, a PING on a new connection tells a daemon that merely
+ * ended the session (its OKs stand) from one that is going away (they are
+ * scanned again). */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -12,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -45,6 +54,9 @@ static const char INVALID_REPLY[] = "clamd sent an invalid reply";
 
 struct request {
 	struct scan_file *file;
+	struct request *next; /* answered, held until confirmed */
+	enum reply_status st; /* the answer, once there is one */
+	char *detail;         /* its signature or message (owned), or NULL */
 	enum transport how; /* as last sent: SCAN, INSTREAM or FILDES */
 	unsigned sends;
 	unsigned charges;
@@ -61,16 +73,21 @@ struct session {
 	bool caps_checked;
 	bool dead;            /* the daemon is given up on */
 	bool violated;        /* this session broke the protocol */
-	unsigned answered;    /* replies in this session */
+	unsigned answered;    /* results confirmed in this session */
 	unsigned restarts;    /* failures since the last good reply */
-	unsigned inflight;
+	unsigned inflight;    /* requests sent, not answered */
+	struct request *held_head, *held_tail; /* answered, not yet confirmed */
+	unsigned held;
+	unsigned covered;     /* how many held at the front the PING will vouch for */
+	unsigned vouched;     /* how many held at the front a PONG vouched for */
+	unsigned ping_id;     /* the PING outstanding, or 0 */
 	unsigned next_id;
 	int64_t retry_at;     /* closed after a failure: not reopened before (ms) */
 	int64_t deadline;     /* requests out and silent past this: timed out (ms) */
 	char why[600];        /* what broke, for the one stderr line */
 	char short_why[160];  /* the same for each file's ERROR line */
 	struct reply_splitter sp;
-	struct request *by_id[ENGINE_SESSION_IDS + 1];
+	struct request *by_id[ENGINE_SESSION_IDS + 2]; /* one id left for a PING */
 };
 
 struct engine {
@@ -79,6 +96,7 @@ struct engine {
 	unsigned window;          /* requests in flight per daemon */
 	unsigned total_window;    /* and over all daemons */
 	unsigned inflight;        /* over all daemons */
+	unsigned held;            /* over all daemons */
 	struct session *s[ENDPOINT_MAX];
 	size_t n;
 	size_t next_rr;           /* where the search for a free daemon starts */
@@ -87,6 +105,9 @@ struct engine {
 	unsigned cap, pend_head, pend_count;
 	char *chunk;
 };
+
+/* What by_id holds for the id of a PING. */
+static struct request ping_mark;
 
 /* Now on a clock that never jumps, in milliseconds. */
 static int64_t now_ms(void)
@@ -162,6 +183,73 @@ static bool path_fits(const struct request *req, const char *path)
 	return n > 4 && strncmp(path, "fd[", 3) == 0 && path[n - 1] == ']';
 }
 
+/* Keeps req's answer until it can be believed (see the top of the file). */
+static void hold(struct session *s, struct request *req, enum reply_status st, const char *detail)
+{
+	req->st = st;
+	req->detail = detail != NULL ? strdup(detail) : NULL;
+	if (detail != NULL && req->detail == NULL) {
+		/* no memory to keep the answer: not a verdict */
+		req->st = REPLY_ERROR;
+	}
+	req->next = NULL;
+	if (s->held_tail != NULL)
+		s->held_tail->next = req;
+	else
+		s->held_head = req;
+	s->held_tail = req;
+	s->held++;
+	s->e->held++;
+}
+
+/* Takes the oldest held answer off s. */
+static struct request *unhold(struct session *s)
+{
+	struct request *req = s->held_head;
+
+	s->held_head = req->next;
+	if (s->held_head == NULL)
+		s->held_tail = NULL;
+	req->next = NULL;
+	s->held--;
+	s->e->held--;
+	return req;
+}
+
+/* Reports the held answers that can be believed, in the order they came:
+ * those a PONG vouches for, and a FOUND or an error at the front (no
+ * stopping daemon invents those). */
+static void release_ready(struct session *s)
+{
+	while (s->held_head != NULL && (s->vouched > 0 || s->held_head->st != REPLY_OK)) {
+		struct request *req = unhold(s);
+		char *detail = req->detail;
+
+		/* the front moved on: so did what the PING covers */
+		if (s->vouched > 0)
+			s->vouched--;
+		if (s->covered > 0)
+			s->covered--;
+		s->answered++;
+		s->restarts = 0;
+		finish(s->e, req, req->st, detail);
+		free(detail);
+	}
+}
+
+/* The answer to our PING: the OKs received before it was sent are true. */
+static int on_pong(struct session *s, const struct reply *r, const char *shown_rec)
+{
+	if (r->status != REPLY_OTHER || strcmp(r->detail, "PONG") != 0)
+		return broke(s, INVALID_REPLY, "answered \"%s\" to PING", shown_rec);
+	s->by_id[s->ping_id] = NULL;
+	s->ping_id = 0;
+	s->vouched = s->covered;
+	s->covered = 0;
+	release_ready(s);
+	return 0;
+}
+
 /* Handles one session reply; -1 on a protocol violation. */
 static int on_record(struct session *s, char *rec)
 {
@@ -179,6 +267,8 @@ static int on_record(struct session *s, char *rec)
 			     r.id >= 1 && r.id < (long)s->next_id ? "was already answered"
 								  : "was never sent");
 	req = s->by_id[r.id];
+	if (req == &ping_mark)
+		return on_pong(s, &r, shown_rec);
 	if (r.status != REPLY_OTHER && r.path != NULL && !path_fits(req, r.path))
 		return broke(s, INVALID_REPLY,
 			     "answered \"%s\" for a file it was not sent", shown_rec);
@@ -189,8 +279,6 @@ static int on_record(struct session *s, char *rec)
 	s->by_id[r.id] = NULL;
 	s->inflight--;
 	e->inflight--;
-	s->answered++;
-	s->restarts = 0;
 	if (r.status == REPLY_OTHER) {
 		char msg[240];
 
@@ -198,10 +286,11 @@ static int on_record(struct session *s, char *rec)
 		report_error(e->ctx->rep, "clamd at %s: answered \"%.200s\" instead of a result for %s",
 			     s->ep->name, r.detail, req->file->shown);
 		snprintf(msg, sizeof(msg), "clamd answered \"%.200s\".", r.detail);
-		finish(e, req, REPLY_ERROR, msg);
+		hold(s, req, REPLY_ERROR, msg);
 	} else {
-		finish(e, req, r.status, r.detail);
+		hold(s, req, r.status, r.detail);
 	}
+	release_ready(s);
 	return 0;
 }
 
@@ -225,12 +314,16 @@ static int receive(struct session *s)
 		if (splitter_pending(&s->sp) > 0)
 			return broke(s, "clamd closed the connection",
 				     "closed the connection in the middle of a reply");
-		if (s->inflight == 0) {
+		if (s->inflight == 0 && s->held == 0 && s->ping_id == 0) {
 			/* an idle session the daemon ended: not a fault */
 			conn_close(&s->conn);
 			s->open = false;
 			return 0;
 		}
+		if (s->inflight == 0)
+			return broke(s, "clamd closed the connection",
+				     "closed the connection before confirming its last %u result%s",
+				     s->held, s->held == 1 ? "" : "s");
 		return broke(s, "clamd closed the connection",
 			     "closed the connection with %u request%s unanswered", s->inflight,
 			     s->inflight == 1 ? "" : "s");
@@ -522,6 +615,9 @@ static int session_start(struct session *s)
 	s->sp.overlong = false;
 	s->next_id = 1;
 	s->inflight = 0;
+	s->ping_id = 0;
+	s->covered = 0;
+	s->vouched = 0;
 	s->answered = 0;
 	s->violated = false;
 	s->open = true;
@@ -582,6 +678,37 @@ static void count_failure(struct session *s)
 		s->retry_at = now_ms() + back_off_ms(s->restarts);
 }
 
+/* The session ended before confirming its held answers: a FOUND is still
+ * true, the rest are sent again, ahead of everything else and in their
+ * order (a file answered but unconfirmed is not charged: the daemon did
+ * answer). Returns how many were queued again. */
+static unsigned drop_held(struct session *s)
+{
+	struct request *rev = NULL, *req;
+	unsigned n = 0;
+
+	while (s->held_head != NULL) {
+		req = unhold(s);
+		if (req->st == REPLY_FOUND) {
+			char *detail = req->detail;
+
+			finish(s->e, req, REPLY_FOUND, detail);
+			free(detail);
+			continue;
+		}
+		free(req->detail);
+		req->detail = NULL;
+		req->next = rev;
+		rev = req;
+	}
+	for (; rev != NULL; rev = req, n++) {
+		req = rev->next;
+		rev->next = NULL;
+		push_front(s->e, rev);
+	}
+	return n;
+}
+
 /* The session is unusable: requests not yet answered are queued again in
  * their order (for any daemon still alive), or fail once charged too
  * often; a protocol violation counts as an error even when the resends
@@ -590,11 +717,17 @@ static void session_broken(struct session *s)
 {
 	struct engine *e = s->e;
 	unsigned requeued = 0;
-	bool charge = s->violated || s->answered == 0;
-	bool several = e->n > 1;
+	bool charge, several = e->n > 1;
 
 	conn_close(&s->conn);
 	s->open = false;
+	/* a daemon still answering was not stopping when it said OK; what it
+	 * confirms this way counts as the session's progress */
+	if (s->held > 0 && !s->violated && daemon_vouches(s->ep, s->e->ctx->opts->timeout)) {
+		s->vouched = s->held;
+		release_ready(s);
+	}
+	charge = s->violated || s->answered == 0;
 	count_failure(s);
 	for (unsigned id = s->next_id; id-- > 1;) {
 		struct request *req = s->by_id[id];
@@ -602,6 +735,8 @@ static void session_broken(struct session *s)
 		if (req == NULL)
 			continue;
 		s->by_id[id] = NULL;
+		if (req == &ping_mark)
+			continue;
 		if (charge)
 			req->charges++;
 		if (req->charges < CHARGES_PER_REQUEST && (!s->dead || others_alive(e, s))) {
@@ -611,6 +746,7 @@ static void session_broken(struct session *s)
 			fail_unanswered(e, req, s->short_why);
 		}
 	}
+	requeued += drop_held(s); /* older than the unanswered: ahead of them */
 	if (s->violated) {
 		/* replies from this daemon cannot be fully trusted */
 		e->ctx->tally.errors++;
@@ -619,6 +755,9 @@ static void session_broken(struct session *s)
 	s->violated = false;
 	e->inflight -= s->inflight;
 	s->inflight = 0;
+	s->ping_id = 0;
+	s->covered = 0;
+	s->vouched = 0;
 	if (requeued > 0 && several)
 		report_error(e->ctx->rep, "%s; sending %u unanswered request%s to %s", s->why, requeued,
 			     requeued == 1 ? "" : "s",
@@ -651,6 +790,29 @@ static void session_end(struct session *s)
 	s->open = false;
 }
 
+/* Whether to ask s for a PONG now: when enough answers wait for one, or
+ * when no other answer is coming. */
+static bool want_ping(const struct session *s)
+{
+	unsigned enough = s->e->window > 1 ? s->e->window / 2 : 1;
+
+	if (!s->open || s->ping_id != 0 || s->held == 0)
+		return false;
+	if (s->next_id > ENGINE_SESSION_IDS)
+		return s->inflight == 0; /* the one id left: for all the rest at once */
+	return s->held >= enough || s->inflight == 0;
+}
+
+/* Sends a PING that vouches, when answered, for every answer held now. */
+static void send_ping(struct session *s)
+{
+	s->ping_id = s->next_id++;
+	s->by_id[s->ping_id] = &ping_mark;
+	s->covered = s->held;
+	if (send_pumping(s, "zPING", 6, -1) != 0)
+		session_broken(s);
+}
+
 /* The daemon the next request goes to: the one with the fewest requests
  * outstanding that can take one now, ties taken in turn. NULL when none
  * can (all full, resting after a failure, or given up). */
@@ -660,16 +822,17 @@ static struct session *pick(struct engine *e)
 	size_t best_i = 0;
 	int64_t now = now_ms();
 
-	if (e->inflight >= e->total_window)
+	if (e->inflight >= e->total_window || e->held >= e->total_window)
 		return NULL;
 	for (size_t k = 0; k < e->n; k++) {
 		size_t i = (e->next_rr + k) % e->n;
 		struct session *s = e->s[i];
 
-		if (s->dead || s->inflight >= e->window)
+		/* held answers keep their files open: they count against the window */
+		if (s->dead || s->inflight >= e->window || s->held >= e->window)
 			continue;
 		if (s->open && s->next_id > ENGINE_SESSION_IDS) {
-			if (s->inflight > 0)
+			if (s->inflight > 0 || s->held > 0 || s->ping_id != 0)
 				continue;
 			session_end(s); /* ids used up: the next request opens a new session */
 		}
@@ -715,6 +878,12 @@ static void dispatch(struct session *s)
 		session_broken(s);
 }
 
+/* True when s owes us a reply: a request's or a PING's. */
+static bool awaits_answer(const struct session *s)
+{
+	return s->inflight > 0 || s->ping_id != 0;
+}
+
 /* Waits for replies on every open session, or for a resting daemon's time
  * to try again, and handles what came; a session silent with requests out
  * for longer than --timeout is broken. Returns -1 when there is nothing to
@@ -725,6 +894,7 @@ static int wait_any(struct engine *e)
 	struct session *polled[ENDPOINT_MAX];
 	size_t np = 0;
 	int64_t wake = -1, now = now_ms();
+	bool answers_due = false;
 	int ms, rc;
 
 	for (size_t i = 0; i < e->n; i++) {
@@ -738,15 +908,18 @@ static int wait_any(struct engine *e)
 			p[np].events = POLLIN;
 			p[np].revents = 0;
 			polled[np++] = s;
-			if (s->inflight > 0 && s->conn.timeout > 0)
-				t = s->deadline;
+			if (awaits_answer(s)) {
+				answers_due = true;
+				if (s->conn.timeout > 0)
+					t = s->deadline;
+			}
 		} else if (e->pend_count > 0) {
 			t = s->retry_at;
 		}
 		if (t >= 0 && (wake < 0 || t < wake))
 			wake = t;
 	}
-	if (wake < 0 && e->inflight == 0)
+	if (wake < 0 && !answers_due)
 		return -1;
 	ms = wake < 0 ? -1 : wake <= now ? 0 : (int)(wake - now);
 	rc = poll(p, np, ms);
@@ -762,9 +935,12 @@ static int wait_any(struct engine *e)
 
 		/* no grace here: clamd's MaxScanTime bounds one file's scan (2 min
 		 * by default), so a silent request is a fault, whatever PING says */
-		if (s->open && s->inflight > 0 && s->conn.timeout > 0 && now >= s->deadline) {
-			broke(s, "clamd did not answer in time", "timed out after %u s with %u request%s unanswered",
-			      s->conn.timeout, s->inflight, s->inflight == 1 ? "" : "s");
+		if (s->open && awaits_answer(s) && s->conn.timeout > 0 && now >= s->deadline) {
+			unsigned n = s->inflight + s->held;
+
+			broke(s, "clamd did not answer in time",
+			      "timed out after %u s with %u request%s unanswered", s->conn.timeout, n,
+			      n == 1 ? "" : "s");
 			session_broken(s);
 		}
 	}
@@ -784,9 +960,12 @@ static bool all_dead(const struct engine *e)
  * with drain, until nothing is outstanding). */
 static void drive(struct engine *e, bool drain)
 {
-	while (e->pend_count > 0 || (drain && e->inflight > 0)) {
+	while (e->pend_count > 0 || (drain && (e->inflight > 0 || e->held > 0))) {
 		struct session *s;
 
+		for (size_t i = 0; i < e->n; i++)
+			if (want_ping(e->s[i]))
+				send_ping(e->s[i]);
 		if (all_dead(e)) {
 			while (e->pend_count > 0)
 				fail_unanswered(e, pop_front(e), e->last_why);
@@ -818,6 +997,7 @@ struct engine *engine_new(struct scan_ctx *ctx, enum transport transport, unsign
 {
 	struct engine *e = calloc(1, sizeof(*e));
 	size_t n = ctx->n_daemons > 0 ? ctx->n_daemons : 1;
+	struct rlimit rl;
 
 	if (e == NULL)
 		goto nomem;
@@ -826,8 +1006,14 @@ struct engine *engine_new(struct scan_ctx *ctx, enum transport transport, unsign
 	e->window = window == 0 ? 1 : window;
 	/* without -m one file at a time, whatever the number of daemons */
 	e->total_window = ctx->plan.parallel ? e->window * (unsigned)n : e->window;
-	/* a full window on every daemon, and the one request being queued */
-	e->cap = e->window * (unsigned)n + 1;
+	/* each file in flight or held is an open descriptor: stay well inside
+	 * the limit, counting both */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    e->total_window > (rl.rlim_cur > 192 ? (rl.rlim_cur - 128) / 2 : 32))
+		e->total_window = rl.rlim_cur > 192 ? (unsigned)(rl.rlim_cur - 128) / 2 : 32;
+	/* everything in flight, everything held (at most a window more than
+	 * the limit, answers arriving after it was reached), and one new */
+	e->cap = 3 * e->total_window + 1;
 	e->pending = calloc(e->cap, sizeof(*e->pending));
 	/* the command, a chunk header, the chunk, and the end mark; a SCAN
 	 * command also fits */

@@ -92,6 +92,25 @@ with open(top + ".infected", "w") as f:
 PY
 }
 
+# make_allinf DIR: 3000 hard links to one 64 KiB file with the ALPHA
+# signature in it, in 30 subdirectories: every file infected, each scanned
+# in full (the daemons' cache is off).
+make_allinf() {
+    python3 - "$1" "$ALPHA_STRING" <<'PY'
+import os, sys
+top, sig = sys.argv[1], sys.argv[2].encode()
+data = bytearray(os.urandom(65536))
+data[4096:4096 + len(sig)] = sig
+os.makedirs(top)
+with open(top + ".src", "wb") as f:
+    f.write(data)
+for i in range(3000):
+    d = "%s/d%02d" % (top, i % 30)
+    os.makedirs(d, exist_ok=True)
+    os.link(top + ".src", "%s/f%04d" % (d, i))
+PY
+}
+
 # verdicts JSON TREE: checks a --json report of the files listed in
 # TREE.all / TREE.infected.  Fails, naming the problem, when a file is
 # reported twice, a path outside the list is reported (other than a
@@ -444,16 +463,10 @@ lost_one_midway() {
     assert_line "errors=0"
     assert_line "ok=$TREES/slow/clean"
     assert_line "daemons=$A/clamd.sock $B/clamd.sock $V/clamd.sock"
-    # every clean file was said OK by some daemon.  Except that clamd 1.4.6,
-    # stopped by SIGTERM, answers "PATH: OK" without logging anything for a
-    # SCAN it was running when told to stop (seen on the wire; it does so
-    # even for an infected file: clamd/session.c counts a file whose result
-    # scan_callback dropped as OK), so up to the victim's --max-inflight
-    # files may lack a log line.  The infected files are a later target, so
-    # none is in flight then.
-    local slack=0
-    [[ $1 == stop ]] && slack=2
-    LOGGED_SLACK=$slack run logged ok "$T/out.json.clean" "$A" "$B" "$V"
+    # every clean file was said OK by some daemon and logged: the OKs a
+    # stopping clamd sends for scans it dropped (see below) are not
+    # believed, those files are scanned again elsewhere
+    run logged ok "$T/out.json.clean" "$A" "$B" "$V"
     assert_success
 }
 
@@ -463,6 +476,32 @@ lost_one_midway() {
 
 @test "three daemons, one killed (SIGKILL) mid-scan: every file once, none an error, exit 1" {
     lost_one_midway kill
+}
+
+# clamd 1.4.6, stopped by SIGTERM, answers "PATH: OK" for the SCANs it was
+# running, even for an infected file (seen on the wire: clamd/session.c
+# counts a file whose result scan_callback dropped as OK), then closes.
+# The client believes an OK only after a PONG to a PING sent after it.
+# Here every file is infected, so a file not reported infected was called
+# clean wrongly; without that check about one run in three had one.
+@test "a daemon stopped (SIGTERM) while scanning infected files: none is called clean" {
+    make_allinf "$T/allinf"
+    lab_start_n "$V"
+    log_mark "$A" "$B" "$V"
+    bg_scan "$T/out.json" "$T/err" -c "$NOSOCK" --socket="$A/clamd.sock" \
+        --socket="$B/clamd.sock" --socket="$V/clamd.sock" -m --max-inflight 2 --json "$T/allinf"
+    wait_scanned "$V" 100
+    "$LAB_CLAMD_SCRIPT" stop "$V"
+    local status=0
+    wait "$SCAN_PID" || status=$?
+    SCAN_PID=
+    cat "$T/err"
+    [ "$status" -eq 1 ]
+    grep -q "^ERROR: clamd at $V/clamd.sock: " "$T/err"
+    run python3 -c 'import json, sys
+s = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+print(s["requests"], s["requests_clean"], s["requests_infected"], s["requests_failed"])' "$T/out.json"
+    assert_output "3000 0 3000 0"
 }
 
 @test "one daemon unreachable, the other killed mid-scan: the rest are errors, each file once, exit 2" {
