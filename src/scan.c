@@ -78,11 +78,13 @@ static int target_resolve(struct scan_ctx *ctx, const char *arg, struct target *
 	memset(t, 0, sizeof(*t));
 	t->shown = make_shown(arg);
 	if (t->shown == NULL) {
+		path_vouch_flush(ctx);
 		report_error(ctx->rep, "%s: %s", arg, strerror(errno));
 		return -1;
 	}
 	if (lstat(t->shown, &lst) != 0 || stat(t->shown, &st) != 0 ||
 	    (t->real = realpath(t->shown, NULL)) == NULL) {
+		path_vouch_flush(ctx);
 		report_error(ctx->rep, "Can't access file %s", t->shown);
 		return -1;
 	}
@@ -185,6 +187,7 @@ static bool path_command_fits(const struct scan_ctx *ctx, const struct target *t
  * descriptor (or contents over TCP) instead, under their real names. */
 static void long_path_scan(struct scan_ctx *ctx, const struct target *t)
 {
+	path_vouch_flush(ctx);
 	if (ctx->engine == NULL) {
 		enum transport tr =
 			ctx->ep->kind == ENDPOINT_UNIX ? TRANSPORT_FILDES : TRANSPORT_INSTREAM;
@@ -205,19 +208,24 @@ static void long_path_scan(struct scan_ctx *ctx, const struct target *t)
  * infected file, so (as clamdscan) we walk and send one per file. */
 static void allmatch_walk(struct scan_ctx *ctx, const struct target *t)
 {
-	struct tally before = ctx->tally;
-	struct walk *w = walk_open(ctx, t, false);
+	struct tally before;
+	struct walk *w;
 	struct scan_file *f;
 
+	path_vouch_flush(ctx);
+	before = ctx->tally;
+	w = walk_open(ctx, t, false);
 	if (w == NULL)
 		return;
 	while ((f = walk_next(w)) != NULL) {
-		struct target ft = { .shown = f->shown, .real = f->path, .is_regular = true };
+		struct target ft = { .shown = f->shown, .real = f->path, .is_regular = true,
+				     .no_ok_line = true };
 
 		path_scan_target(ctx, &ft);
 		scan_file_free(f);
 	}
 	walk_close(w);
+	path_vouch_flush(ctx); /* the directory's OK needs its last file settled */
 	if (all_clean_since(&before, &ctx->tally))
 		report_ok(ctx->rep, t->shown);
 }
@@ -241,8 +249,7 @@ static void scan_arg(struct scan_ctx *ctx, const char *arg)
 	} else if (!ctx->plan.client_walk && !path_command_fits(ctx, &t)) {
 		long_path_scan(ctx, &t);
 	} else if (!ctx->plan.client_walk) {
-		if (path_scan_target(ctx, &t))
-			report_ok(ctx->rep, t.shown);
+		path_scan_target(ctx, &t);
 	} else if (!t.is_dir && !t.is_regular) {
 		/* a FIFO could block forever and a device never end */
 		report_warning(ctx->rep, "%s: Not supported file type", t.shown);
@@ -316,6 +323,7 @@ static int scan_file_list(struct scan_ctx *ctx, const char *list)
 	}
 	while ((n = getline(&line, &cap, f)) != -1) {
 		if (n > FILE_LIST_MAX_LINE) {
+			path_vouch_flush(ctx);
 			report_error(ctx->rep, "%s: line longer than %d bytes skipped", list,
 				     FILE_LIST_MAX_LINE);
 			ctx->tally.errors++;
@@ -534,6 +542,7 @@ int scan_run(struct scan_ctx *ctx)
 	} else {
 		for (size_t i = 0; i < ctx->opts->n_targets; i++) {
 			if (strcmp(ctx->opts->targets[i], "-") == 0) {
+				path_vouch_flush(ctx);
 				report_error(ctx->rep,
 					     "Scanning from standard input requires \"-\" to be the only file argument");
 				ctx->tally.errors++;
@@ -542,6 +551,7 @@ int scan_run(struct scan_ctx *ctx)
 			scan_arg(ctx, ctx->opts->targets[i]);
 		}
 	}
+	path_vouch_flush(ctx);
 	engine_finish(ctx->engine);
 	ctx->engine = NULL;
 	local_finish(ctx->local);

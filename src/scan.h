@@ -13,6 +13,7 @@
 struct engine;
 struct local;
 struct quarantine;
+struct unvouched;
 
 struct scan_ctx {
 	const struct ng_options *opts;
@@ -30,6 +31,7 @@ struct scan_ctx {
 	const struct quarantine *quarantine; /* --move/--copy/--remove, or NULL */
 	unsigned long distrust; /* protocol violations so far: a target open
 				 * during one gets no OK line */
+	struct unvouched *unvouched; /* path mode: a reply not yet believed whole */
 };
 
 /* A target as the user named it and as the daemon will be asked about it. */
@@ -39,15 +41,22 @@ struct target {
 	bool is_link; /* the argument itself is a symlink: replies are shown under it */
 	bool is_dir;
 	bool is_regular;
+	bool no_ok_line; /* a file of a directory walked here: the directory gets the OK */
 };
 
 /* Scans every target of the command line (or -f list, or the current
  * directory) and returns the exit status: 0 clean, 1 found, 2 error. */
 int scan_run(struct scan_ctx *ctx);
 
-/* Path mode: the daemon opens and walks target->real itself. Returns true
- * when the daemon answered OK for the target itself (the caller prints it). */
-bool path_scan_target(struct scan_ctx *ctx, const struct target *t);
+/* Path mode: the daemon opens and walks target->real itself. The target's
+ * OK line (when the daemon answered OK for the target itself) is printed
+ * once the daemon shows it was not being stopped: by answering the next
+ * path command, or at path_vouch_flush. */
+void path_scan_target(struct scan_ctx *ctx, const struct target *t);
+
+/* Settles the last path command's reply now, asking the daemon for a PONG.
+ * Called before anything else is printed, and at the end of the scan. */
+void path_vouch_flush(struct scan_ctx *ctx);
 
 /* The path to print for a reply naming `reply`, a path at or under t->real:
  * re-rooted under t->shown when the user named a symlink. Writes into buf. */

@@ -1,5 +1,11 @@
 /* Path mode: one CONTSCAN / MULTISCAN / ALLMATCHSCAN per target; the daemon
- * opens the files. A target is called clean only on its own "path: OK". */
+ * opens the files. A target is called clean only on its own "path: OK".
+ *
+ * clamd being stopped cuts a scan short and still answers "path: OK" (or
+ * ends after the FOUND lines it had), then closes. So a reply is believed
+ * whole only once the daemon shows it is still there afterwards: by
+ * answering the next target's command, or a PING. Until then the target's
+ * ending (its OK line, its count) waits. */
 #include "config.h"
 
 #include <errno.h>
@@ -21,6 +27,50 @@ struct path_outcome {
 	char last_found[REPLY_MAX_RECORD / 4]; /* -z: count a file once however many matches */
 };
 
+/* A target whose reply ended well, waiting for the daemon to vouch for it. */
+struct unvouched {
+	char *shown;
+	const char *cmd;
+	bool found; /* it had FOUND lines: infected whatever happens */
+	bool ok;    /* it had its own OK line */
+	bool print_ok; /* and that line is to be printed */
+};
+
+/* Ends the waiting target: as its reply said when vouched is true, else as
+ * an error (its FOUND lines stand). */
+static void settle(struct scan_ctx *ctx, bool vouched)
+{
+	struct unvouched *u = ctx->unvouched;
+
+	if (u == NULL)
+		return;
+	ctx->unvouched = NULL;
+	if (!vouched) {
+		report_error(ctx->rep,
+			     "clamd at %s: gone right after answering %s %s: a daemon being stopped "
+			     "cuts scans short and still answers OK, so the reply is not trusted",
+			     ctx->ep->name, u->cmd, u->shown);
+		ctx->tally.errors++;
+	}
+	if (u->found) {
+		ctx->tally.infected++;
+	} else if (!vouched || !u->ok) {
+		ctx->tally.failed++;
+	} else {
+		ctx->tally.clean++;
+		if (u->print_ok)
+			report_ok(ctx->rep, u->shown);
+	}
+	free(u->shown);
+	free(u);
+}
+
+void path_vouch_flush(struct scan_ctx *ctx)
+{
+	if (ctx->unvouched != NULL)
+		settle(ctx, daemon_vouches(ctx->ep, ctx->opts->timeout));
+}
+
 /* Handles one reply record; returns -1 when it is a protocol violation. */
 static int on_record(struct scan_ctx *ctx, const struct target *t, const char *cmd, char *rec,
 		     struct path_outcome *out)
@@ -30,6 +80,9 @@ static int on_record(struct scan_ctx *ctx, const struct target *t, const char *c
 
 	char quoted[200];
 
+	/* the daemon read this command after answering the last one */
+	if (!out->any_record)
+		settle(ctx, true);
 	out->any_record = true;
 	snprintf(quoted, sizeof(quoted), "%s", rec); /* reply_parse cuts rec up */
 	reply_parse(rec, false, t->real, &r);
@@ -127,36 +180,41 @@ out:
 	splitter_free(&sp);
 }
 
-bool path_scan_target(struct scan_ctx *ctx, const struct target *t)
+void path_scan_target(struct scan_ctx *ctx, const struct target *t)
 {
-	bool clean = false;
 	const char *cmd = plan_path_command_name(ctx->plan.path_cmd);
 	struct path_outcome *out;
 	struct conn c;
 	char *frame = NULL;
 	size_t flen;
 
+	/* a directory's first reply may be long coming: ask now */
+	if (t->is_dir)
+		path_vouch_flush(ctx);
 	ctx->tally.submitted++;
 	out = calloc(1, sizeof(*out));
 	if (out == NULL) {
+		path_vouch_flush(ctx);
 		report_error(ctx->rep, "%s: out of memory", t->shown);
 		ctx->tally.errors++;
 		ctx->tally.failed++;
-		return false;
+		return;
 	}
 	if (conn_open(&c, ctx->ep, ctx->opts->timeout) != 0) {
 		char msg[512];
 
 		daemon_describe_connect_failure(ctx->ep, ctx->opts->timeout, errno, msg, sizeof(msg));
+		path_vouch_flush(ctx);
 		report_error(ctx->rep, "%s", msg);
 		ctx->tally.errors++;
 		ctx->tally.failed++;
 		free(out);
-		return false;
+		return;
 	}
 	flen = strlen(cmd) + strlen(t->real) + 3;
 	frame = malloc(flen);
 	if (frame == NULL) {
+		path_vouch_flush(ctx);
 		report_error(ctx->rep, "%s: out of memory", t->shown);
 		out->error = true;
 		ctx->tally.errors++;
@@ -168,12 +226,14 @@ bool path_scan_target(struct scan_ctx *ctx, const struct target *t)
 
 		snprintf(doing, sizeof(doing), "while sending %s", cmd);
 		daemon_describe_failure(&c, errno, doing, msg, sizeof(msg));
+		path_vouch_flush(ctx);
 		report_error(ctx->rep, "%s", msg);
 		out->error = true;
 		ctx->tally.errors++;
 		goto done;
 	}
 	read_replies(ctx, &c, t, cmd, out);
+	path_vouch_flush(ctx); /* no record came: ask */
 	if (!out->any_record && !out->error) {
 		report_error(ctx->rep, "clamd at %s: closed the connection without a reply to %s %s",
 			     ctx->ep->name, cmd, t->shown);
@@ -182,13 +242,28 @@ bool path_scan_target(struct scan_ctx *ctx, const struct target *t)
 	}
 done:
 	conn_close(&c);
-	if (out->found) {
+	if (!out->error && (out->found || out->ok_for_target)) {
+		struct unvouched *u = calloc(1, sizeof(*u));
+
+		if (u != NULL && (u->shown = strdup(t->shown)) != NULL) {
+			u->cmd = cmd;
+			u->found = out->found;
+			u->ok = out->ok_for_target;
+			u->print_ok = !t->no_ok_line;
+			ctx->unvouched = u;
+		} else {
+			free(u);
+			report_error(ctx->rep, "%s: out of memory", t->shown);
+			ctx->tally.errors++;
+			if (out->found)
+				ctx->tally.infected++;
+			else
+				ctx->tally.failed++;
+		}
+	} else if (out->found) {
 		ctx->tally.infected++;
 	} else if (out->error) {
 		ctx->tally.failed++;
-	} else if (out->ok_for_target) {
-		ctx->tally.clean++;
-		clean = true;
 	} else {
 		/* replies came, none of them a verdict on this target */
 		report_error(ctx->rep, "clamd at %s: no result for %s in its reply to %s", ctx->ep->name,
@@ -198,5 +273,4 @@ done:
 	}
 	free(frame);
 	free(out);
-	return clean;
 }

@@ -504,6 +504,25 @@ print(s["requests"], s["requests_clean"], s["requests_infected"], s["requests_fa
     assert_output "3000 0 3000 0"
 }
 
+# The same clamd behaviour with one daemon.  In path mode a stopping clamd
+# ends CONTSCAN of a directory it had not finished with "DIR: OK"; only a
+# PING answered afterwards makes a reply believable.
+@test "path mode, the only daemon stopped (SIGTERM) inside a directory: no OK for it, an error, exit 2" {
+    lab_start_n "$V"
+    log_mark "$V"
+    bg_scan "$T/out" "$T/err" -c "$NOSOCK" --socket="$V/clamd.sock" "$TREES/slow/clean"
+    wait_scanned "$V" 100
+    "$LAB_CLAMD_SCRIPT" stop "$V"
+    local status=0
+    wait "$SCAN_PID" || status=$?
+    SCAN_PID=
+    cat "$T/out" "$T/err"
+    [ "$status" -eq 2 ]
+    ! grep -q ": OK$" "$T/out"
+    grep -q "^ERROR: clamd at $V/clamd.sock: " "$T/err"
+    (($(scanned "$V") < 3000))
+}
+
 @test "one daemon unreachable, the other killed mid-scan: the rest are errors, each file once, exit 2" {
     lab_start_n "$V"
     # --fdpass: descriptors, so the killed daemon's FILDES requests are resent
