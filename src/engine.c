@@ -3,12 +3,14 @@
  * replies matched to requests by id through a table, each file reported
  * exactly once.
  *
- * An OK is believed only once the daemon has answered a PING sent after
- * it: clamd being stopped answers OK for the files it was scanning, even
- * infected ones, and then closes. Until that PONG an OK is held. If the
- * session ends first, a PING on a new connection tells a daemon that merely
- * ended the session (its OKs stand) from one that is going away (they are
- * scanned again). */
+ * An OK to SCAN is believed only once the daemon has answered a PING sent
+ * after it: clamd being stopped answers OK for the files it was scanning,
+ * even infected ones, and then closes (its path walker drops the result
+ * and counts the file clean; INSTREAM and FILDES answers come from the
+ * scan itself). Until that PONG such an OK is held, and answers after it
+ * wait their turn. If the session ends first, a PING on a new connection
+ * tells a daemon that merely ended the session (its OKs stand) from one
+ * that is going away (the files are scanned again). */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -216,12 +218,18 @@ static struct request *unhold(struct session *s)
 	return req;
 }
 
+/* True when req's answer needs a PONG to be believed: an OK to SCAN. */
+static bool needs_vouching(const struct request *req)
+{
+	return req->st == REPLY_OK && req->how == TRANSPORT_PATH;
+}
+
 /* Reports the held answers that can be believed, in the order they came:
- * those a PONG vouches for, and a FOUND or an error at the front (no
- * stopping daemon invents those). */
+ * those a PONG vouched for, and any other at the front that needs no
+ * vouching (a FOUND, an error, an OK to INSTREAM or FILDES). */
 static void release_ready(struct session *s)
 {
-	while (s->held_head != NULL && (s->vouched > 0 || s->held_head->st != REPLY_OK)) {
+	while (s->held_head != NULL && (s->vouched > 0 || !needs_vouching(s->held_head))) {
 		struct request *req = unhold(s);
 		char *detail = req->detail;
 
@@ -678,10 +686,10 @@ static void count_failure(struct session *s)
 		s->retry_at = now_ms() + back_off_ms(s->restarts);
 }
 
-/* The session ended before confirming its held answers: a FOUND is still
- * true, the rest are sent again, ahead of everything else and in their
- * order (a file answered but unconfirmed is not charged: the daemon did
- * answer). Returns how many were queued again. */
+/* The session ended before confirming its held answers: those that need
+ * no vouching stand, the OKs to SCAN are sent again, ahead of everything
+ * else and in their order (not charged: the daemon did answer). Returns
+ * how many were queued again. */
 static unsigned drop_held(struct session *s)
 {
 	struct request *rev = NULL, *req;
@@ -689,10 +697,10 @@ static unsigned drop_held(struct session *s)
 
 	while (s->held_head != NULL) {
 		req = unhold(s);
-		if (req->st == REPLY_FOUND) {
+		if (!needs_vouching(req)) {
 			char *detail = req->detail;
 
-			finish(s->e, req, REPLY_FOUND, detail);
+			finish(s->e, req, req->st, detail);
 			free(detail);
 			continue;
 		}
@@ -791,7 +799,8 @@ static void session_end(struct session *s)
 }
 
 /* Whether to ask s for a PONG now: when enough answers wait for one, or
- * when no other answer is coming. */
+ * when no other answer is coming. Only an OK to SCAN at the front makes
+ * answers wait, so other transports never send a PING. */
 static bool want_ping(const struct session *s)
 {
 	unsigned enough = s->e->window > 1 ? s->e->window / 2 : 1;
