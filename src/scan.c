@@ -384,6 +384,15 @@ static const struct endpoint *reach_daemon(const struct scan_ctx *ctx, unsigned 
 	return NULL;
 }
 
+/* True when daemon d is among those chosen. */
+static bool daemon_reached(const struct scan_ctx *ctx, unsigned d)
+{
+	for (size_t i = 0; i < ctx->n_daemons; i++)
+		if (ctx->daemons[i]->daemon == d)
+			return true;
+	return false;
+}
+
 /* Picks, for each daemon, the first of its addresses that accepts a
  * connection; a daemon none of whose addresses does is reported and left
  * out. The plan depends on what answered. When nothing does, the first
@@ -392,26 +401,30 @@ static const struct endpoint *reach_daemon(const struct scan_ctx *ctx, unsigned 
 static bool choose_daemons(struct scan_ctx *ctx, char *why, size_t len)
 {
 	unsigned n = ctx->endpoints->n_daemons;
+	char each[ENDPOINT_MAX][300]; /* why each daemon could not be reached */
 
 	why[0] = '\0';
 	ctx->n_daemons = 0;
-	for (unsigned d = 0; d < n; d++) {
-		char one[600] = "";
-		const struct endpoint *ep = reach_daemon(ctx, d, one, sizeof(one));
+	for (unsigned d = 0; d < n && d < ENDPOINT_MAX; d++) {
+		const struct endpoint *ep;
 
+		each[d][0] = '\0';
+		ep = reach_daemon(ctx, d, each[d], sizeof(each[d]));
 		if (ep != NULL)
 			ctx->daemons[ctx->n_daemons++] = ep;
-		else if (n > 1)
-			report_warning(ctx->rep, "clamd unreachable %s; scanning without it", one);
-		if (one[0] != '\0' && strlen(why) + 2 < len)
+		else if (strlen(why) + 2 < len)
 			snprintf(why + strlen(why), len - strlen(why), "%s%s", why[0] != '\0' ? ", " : "",
-				 one);
+				 each[d]);
 	}
 	if (ctx->n_daemons == 0) {
 		ctx->ep = &ctx->endpoints->ep[0];
 		ctx->daemons[ctx->n_daemons++] = ctx->ep;
 		return false;
 	}
+	/* only now is "without it" true: another daemon answered */
+	for (unsigned d = 0; d < n && d < ENDPOINT_MAX; d++)
+		if (each[d][0] != '\0' && !daemon_reached(ctx, d))
+			report_warning(ctx->rep, "clamd unreachable %s; scanning without it", each[d]);
 	ctx->ep = ctx->daemons[0];
 	return true;
 }
@@ -463,10 +476,15 @@ static int choose_scanner(struct scan_ctx *ctx)
 			       ctx->no_daemon);
 		return start_local(ctx);
 	}
-	if (!choose_daemons(ctx, why, sizeof(why)) && ctx->opts->local_fallback) {
-		report_warning(ctx->rep, "clamd unreachable %s; scanning locally with libclamav",
-			       why[0] != '\0' ? why : "(no daemon configured)");
-		return start_local(ctx);
+	if (!choose_daemons(ctx, why, sizeof(why))) {
+		if (ctx->opts->local_fallback) {
+			report_warning(ctx->rep, "clamd unreachable %s; scanning locally with libclamav",
+				       why[0] != '\0' ? why : "(no daemon configured)");
+			return start_local(ctx);
+		}
+		/* each file's error names one daemon: say once what became of all */
+		if (ctx->endpoints->n_daemons > 1)
+			report_error(ctx->rep, "clamd unreachable %s", why);
 	}
 	memset(&in, 0, sizeof(in));
 	/* with several daemons: descriptors when any can take them, paths only
