@@ -99,12 +99,11 @@ bool daemon_alive(const struct endpoint *ep, unsigned timeout)
 	       strcmp(reply, "PONG") == 0;
 }
 
-unsigned daemon_probe_timeout(unsigned timeout)
-{
-	return timeout == 0 || timeout > DAEMON_PROBE_SECONDS ? DAEMON_PROBE_SECONDS : timeout;
-}
-
 bool daemon_vouches(const struct endpoint *ep, unsigned timeout)
 {
-	return daemon_alive(ep, daemon_probe_timeout(timeout));
+	/* a daemon that is there answers PING at once, even when busy: the
+	 * thread that reads commands answers it */
+	if (timeout == 0 || timeout > DAEMON_PROBE_SECONDS)
+		timeout = DAEMON_PROBE_SECONDS;
+	return daemon_alive(ep, timeout);
 }

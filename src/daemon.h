@@ -28,15 +28,11 @@ int daemon_command(const struct endpoint *ep, unsigned timeout, const char *cmd,
  * busy with a long scan from one that is gone. */
 bool daemon_alive(const struct endpoint *ep, unsigned timeout);
 
-/* Seconds to wait for the PONG that tells whether a reply can be believed
- * (at most --timeout): a daemon that is there answers PING at once, even
- * when busy, from the thread that reads commands. */
-#define DAEMON_PROBE_SECONDS 5
-unsigned daemon_probe_timeout(unsigned timeout);
-
 /* True when ep is still there after answering: clamd being stopped cuts
  * scans short yet answers OK for them (and for a directory it was walking),
- * then closes; it answers no PING then. Call after a reply that ended. */
+ * then closes; it answers no PING then. Call after a reply that ended.
+ * Waits at most DAEMON_PROBE_SECONDS (or timeout, when shorter). */
+#define DAEMON_PROBE_SECONDS 5
 bool daemon_vouches(const struct endpoint *ep, unsigned timeout);
 
 #endif
