@@ -90,6 +90,12 @@ static void emit(struct report *r, FILE *term, const char *prefix, const char *f
 {
 	va_list copy;
 
+	if (r->before_output != NULL) {
+		void (*hook)(void *) = r->before_output;
+
+		r->before_output = NULL; /* it may write lines itself */
+		hook(r->before_output_arg);
+	}
 	/* no line of ours ever shares the terminal line with the progress line */
 	progress_before_output(r->progress, term);
 	if (r->log != NULL) {

@@ -42,6 +42,10 @@ struct report {
 	size_t n_daemons;
 	bool local;           /* or libclamav in this process */
 	struct progress *progress; /* the progress line while a scan runs, or NULL */
+	/* called (once, then cleared) before the next line of any kind is
+	 * written: what is pending must come out, or be settled, first */
+	void (*before_output)(void *arg);
+	void *before_output_arg;
 };
 
 /* Sets up output from the options and opens the log file (appending, with

@@ -78,13 +78,11 @@ static int target_resolve(struct scan_ctx *ctx, const char *arg, struct target *
 	memset(t, 0, sizeof(*t));
 	t->shown = make_shown(arg);
 	if (t->shown == NULL) {
-		path_vouch_flush(ctx);
 		report_error(ctx->rep, "%s: %s", arg, strerror(errno));
 		return -1;
 	}
 	if (lstat(t->shown, &lst) != 0 || stat(t->shown, &st) != 0 ||
 	    (t->real = realpath(t->shown, NULL)) == NULL) {
-		path_vouch_flush(ctx);
 		report_error(ctx->rep, "Can't access file %s", t->shown);
 		return -1;
 	}
@@ -187,7 +185,6 @@ static bool path_command_fits(const struct scan_ctx *ctx, const struct target *t
  * descriptor (or contents over TCP) instead, under their real names. */
 static void long_path_scan(struct scan_ctx *ctx, const struct target *t)
 {
-	path_vouch_flush(ctx);
 	if (ctx->engine == NULL) {
 		enum transport tr =
 			ctx->ep->kind == ENDPOINT_UNIX ? TRANSPORT_FILDES : TRANSPORT_INSTREAM;
@@ -323,7 +320,6 @@ static int scan_file_list(struct scan_ctx *ctx, const char *list)
 	}
 	while ((n = getline(&line, &cap, f)) != -1) {
 		if (n > FILE_LIST_MAX_LINE) {
-			path_vouch_flush(ctx);
 			report_error(ctx->rep, "%s: line longer than %d bytes skipped", list,
 				     FILE_LIST_MAX_LINE);
 			ctx->tally.errors++;
@@ -560,7 +556,6 @@ int scan_run(struct scan_ctx *ctx)
 	} else {
 		for (size_t i = 0; i < ctx->opts->n_targets; i++) {
 			if (strcmp(ctx->opts->targets[i], "-") == 0) {
-				path_vouch_flush(ctx);
 				report_error(ctx->rep,
 					     "Scanning from standard input requires \"-\" to be the only file argument");
 				ctx->tally.errors++;

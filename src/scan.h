@@ -55,7 +55,8 @@ int scan_run(struct scan_ctx *ctx);
 void path_scan_target(struct scan_ctx *ctx, const struct target *t);
 
 /* Settles the last path command's reply now, asking the daemon for a PONG.
- * Called before anything else is printed, and at the end of the scan. */
+ * The report does so itself before it writes any line; call it where the
+ * counts must be final (and at the end of the scan). */
 void path_vouch_flush(struct scan_ctx *ctx);
 
 /* The path to print for a reply naming `reply`, a path at or under t->real:

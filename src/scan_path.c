@@ -5,7 +5,8 @@
  * ends after the FOUND lines it had), then closes. So a reply is believed
  * whole only once the daemon shows it is still there afterwards: by
  * answering the next target's command, or a PING. Until then the target's
- * ending (its OK line, its count) waits. */
+ * ending (its OK line, its count) waits, and so does any other line: the
+ * report asks for it to be settled first. */
 #include "config.h"
 
 #include <errno.h>
@@ -45,6 +46,7 @@ static void settle(struct scan_ctx *ctx, bool vouched)
 	if (u == NULL)
 		return;
 	ctx->unvouched = NULL;
+	ctx->rep->before_output = NULL;
 	if (!vouched) {
 		report_error(ctx->rep,
 			     "clamd at %s: gone right after answering %s %s: a daemon being stopped "
@@ -69,6 +71,12 @@ void path_vouch_flush(struct scan_ctx *ctx)
 {
 	if (ctx->unvouched != NULL)
 		settle(ctx, daemon_vouches(ctx->ep, ctx->opts->timeout));
+}
+
+/* The report's hook: a line is about to be written. */
+static void flush_before_output(void *ctx)
+{
+	path_vouch_flush(ctx);
 }
 
 /* Handles one reply record; returns -1 when it is a protocol violation. */
@@ -194,7 +202,6 @@ void path_scan_target(struct scan_ctx *ctx, const struct target *t)
 	ctx->tally.submitted++;
 	out = calloc(1, sizeof(*out));
 	if (out == NULL) {
-		path_vouch_flush(ctx);
 		report_error(ctx->rep, "%s: out of memory", t->shown);
 		ctx->tally.errors++;
 		ctx->tally.failed++;
@@ -204,7 +211,6 @@ void path_scan_target(struct scan_ctx *ctx, const struct target *t)
 		char msg[512];
 
 		daemon_describe_connect_failure(ctx->ep, ctx->opts->timeout, errno, msg, sizeof(msg));
-		path_vouch_flush(ctx);
 		report_error(ctx->rep, "%s", msg);
 		ctx->tally.errors++;
 		ctx->tally.failed++;
@@ -214,7 +220,6 @@ void path_scan_target(struct scan_ctx *ctx, const struct target *t)
 	flen = strlen(cmd) + strlen(t->real) + 3;
 	frame = malloc(flen);
 	if (frame == NULL) {
-		path_vouch_flush(ctx);
 		report_error(ctx->rep, "%s: out of memory", t->shown);
 		out->error = true;
 		ctx->tally.errors++;
@@ -226,14 +231,12 @@ void path_scan_target(struct scan_ctx *ctx, const struct target *t)
 
 		snprintf(doing, sizeof(doing), "while sending %s", cmd);
 		daemon_describe_failure(&c, errno, doing, msg, sizeof(msg));
-		path_vouch_flush(ctx);
 		report_error(ctx->rep, "%s", msg);
 		out->error = true;
 		ctx->tally.errors++;
 		goto done;
 	}
 	read_replies(ctx, &c, t, cmd, out);
-	path_vouch_flush(ctx); /* no record came: ask */
 	if (!out->any_record && !out->error) {
 		report_error(ctx->rep, "clamd at %s: closed the connection without a reply to %s %s",
 			     ctx->ep->name, cmd, t->shown);
@@ -251,6 +254,8 @@ done:
 			u->ok = out->ok_for_target;
 			u->print_ok = !t->no_ok_line;
 			ctx->unvouched = u;
+			ctx->rep->before_output = flush_before_output;
+			ctx->rep->before_output_arg = ctx;
 		} else {
 			free(u);
 			report_error(ctx->rep, "%s: out of memory", t->shown);
