@@ -484,16 +484,7 @@ long_path_file() {
 }
 
 @test "-m --stream and -m --fdpass on several hundred files: same FOUND set and summary as clamdscan" {
-    local i
-    mkdir -p "$T/big"
-    for i in $(seq 1 400); do
-        mkdir -p "$T/big/d$((i % 20))"
-        if [ $((i % 37)) -eq 0 ]; then
-            make_eicar "$T/big/d$((i % 20))/f$i"
-        else
-            printf 'file %s %0*d\n' "$i" $((i % 900)) 0 >"$T/big/d$((i % 20))/f$i"
-        fi
-    done
+    make_big "$T/big"
     for mode in --stream --fdpass; do
         same_as_ref --sorted -c "$LAB_CONF" -m "$mode" "$T/big"
         [ "$ng_status" -eq 1 ]

@@ -5,7 +5,8 @@
 #   lab_start / lab_stop        a private clamd (scripts/lab-clamd) per file
 #   fake_start / fake_start_tcp / fake_stop
 #                               a misbehaving clamd (tests/fakeclamd.py)
-#   make_eicar / make_tree      test files, created at run time
+#   make_eicar / make_tree / make_big
+#                               test files, created at run time
 #   clamd_raw                   speak the raw protocol to a socket
 #   pid_alive                   is a process running (zombies count as gone)
 #   NG, REF                     the client under test and the reference
@@ -208,6 +209,24 @@ make_tree() {
     make_eicar "$dir/sub/deep/eicar.com"
     printf 'head %s middle %s tail\n' "$ALPHA_STRING" "$BETA_STRING" >"$dir/both.bin"
     make_eicar "$dir/sp ace: colon.com"
+}
+
+# make_big DIR [ALPHA_EVERY]: 400 small files in 20 subdirectories of DIR;
+# every 37th is EICAR (10 in all) and, with ALPHA_EVERY, every ALPHA_EVERY-th
+# of the rest carries the ALPHA body signature.
+make_big() {
+    local dir=${1:?usage: make_big DIR [ALPHA_EVERY]} every=${2:-0} i f
+    for i in $(seq 1 400); do
+        mkdir -p "$dir/d$((i % 20))"
+        f=$dir/d$((i % 20))/f$i
+        if [ $((i % 37)) -eq 0 ]; then
+            make_eicar "$f"
+        elif ((every > 0 && i % every == 0)); then
+            printf 'x %s y\n' "$ALPHA_STRING" >"$f"
+        else
+            printf 'file %s %0*d\n' "$i" $((i % 900)) 0 >"$f"
+        fi
+    done
 }
 
 # ---- raw protocol ---------------------------------------------------------

@@ -257,18 +257,7 @@ same_as_daemon() {
 }
 
 @test "-m --local on a tree of a few hundred files: the daemon's FOUND set and summary" {
-    local i
-    mkdir -p "$T/big"
-    for i in $(seq 1 400); do
-        mkdir -p "$T/big/d$((i % 20))"
-        if [ $((i % 37)) -eq 0 ]; then
-            make_eicar "$T/big/d$((i % 20))/f$i"
-        elif [ $((i % 53)) -eq 0 ]; then
-            printf 'x %s y\n' "$ALPHA_STRING" >"$T/big/d$((i % 20))/f$i"
-        else
-            printf 'file %s %0*d\n' "$i" $((i % 900)) 0 >"$T/big/d$((i % 20))/f$i"
-        fi
-    done
+    make_big "$T/big" 53
     same_as_daemon --sorted -m "$T/big"
     [ "$local_status" -eq 1 ]
     [ "$(grep -c " FOUND$" <<<"$local_out")" -eq 17 ]

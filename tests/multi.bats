@@ -298,6 +298,15 @@ bg_scan() {
     SCAN_PID=$!
 }
 
+# bg_wait ERR: waits for the scan bg_scan started, shows its stderr (ERR)
+# and leaves its exit status in SCAN_STATUS.
+bg_wait() {
+    SCAN_STATUS=0
+    wait "$SCAN_PID" || SCAN_STATUS=$?
+    SCAN_PID=
+    cat "$1"
+}
+
 # wait_scanned DIR N: until the lab daemon in DIR logged N results since its
 # mark.  Fails if the scan ended first (it was too fast to be stopped part
 # way: the test would prove nothing) or after 60 s.
@@ -447,11 +456,9 @@ lost_one_midway() {
     else
         lab_kill_n "$V"
     fi
-    local others=$(($(scanned "$A") + $(scanned "$B"))) victim status=0
-    wait "$SCAN_PID" || status=$?
-    SCAN_PID=
-    cat "$T/err"
-    [ "$status" -eq 1 ]
+    local others=$(($(scanned "$A") + $(scanned "$B"))) victim
+    bg_wait "$T/err"
+    [ "$SCAN_STATUS" -eq 1 ]
     # the scan went on after the daemon was gone: it was stopped mid-scan
     victim=$(scanned "$V")
     (($(scanned "$A") + $(scanned "$B") > others + 100))
@@ -492,11 +499,8 @@ lost_one_midway() {
         --socket="$B/clamd.sock" --socket="$V/clamd.sock" -m --max-inflight 2 --json "$T/allinf"
     wait_scanned "$V" 100
     "$LAB_CLAMD_SCRIPT" stop "$V"
-    local status=0
-    wait "$SCAN_PID" || status=$?
-    SCAN_PID=
-    cat "$T/err"
-    [ "$status" -eq 1 ]
+    bg_wait "$T/err"
+    [ "$SCAN_STATUS" -eq 1 ]
     grep -q "^ERROR: clamd at $V/clamd.sock: " "$T/err"
     run python3 -c 'import json, sys
 s = json.loads(open(sys.argv[1]).read().splitlines()[-1])
@@ -513,11 +517,9 @@ print(s["requests"], s["requests_clean"], s["requests_infected"], s["requests_fa
     bg_scan "$T/out" "$T/err" -c "$NOSOCK" --socket="$V/clamd.sock" "$TREES/slow/clean"
     wait_scanned "$V" 100
     "$LAB_CLAMD_SCRIPT" stop "$V"
-    local status=0
-    wait "$SCAN_PID" || status=$?
-    SCAN_PID=
-    cat "$T/out" "$T/err"
-    [ "$status" -eq 2 ]
+    bg_wait "$T/err"
+    cat "$T/out"
+    [ "$SCAN_STATUS" -eq 2 ]
     ! grep -q ": OK$" "$T/out"
     grep -q "^ERROR: clamd at $V/clamd.sock: " "$T/err"
     (($(scanned "$V") < 3000))
@@ -530,11 +532,8 @@ print(s["requests"], s["requests_clean"], s["requests_infected"], s["requests_fa
         -m --fdpass --max-inflight 2 --json "$TREES/slow/clean" "$TREES/slow/infected"
     wait_scanned "$V" 100
     lab_kill_n "$V"
-    local status=0
-    wait "$SCAN_PID" || status=$?
-    SCAN_PID=
-    cat "$T/err"
-    [ "$status" -eq 2 ]
+    bg_wait "$T/err"
+    [ "$SCAN_STATUS" -eq 2 ]
     grep -q "^WARNING: clamd unreachable at $T/none.sock: No such file or directory; scanning without it" "$T/err"
     grep -q "$V/clamd.sock.*giving up after 5 attempts" "$T/err"
     run verdicts "$T/out.json" "$TREES/slow"
@@ -565,11 +564,8 @@ print(s["requests"], s["requests_clean"], s["requests_infected"], s["requests_fa
     wait_scanned "$W" 100
     lab_kill_n "$W"
     rm -f "$W/clamd.log.mark"
-    local status=0
-    wait "$SCAN_PID" || status=$?
-    SCAN_PID=
-    cat "$T/err"
-    [ "$status" -eq 2 ]
+    bg_wait "$T/err"
+    [ "$SCAN_STATUS" -eq 2 ]
     grep -q "^ERROR: clamd at $V/clamd.sock: " "$T/err"
     grep -q "^ERROR: clamd at 127.0.0.1:$(<"$W/port"): " "$T/err"
     run verdicts "$T/out.json" "$TREES/slow"
