@@ -1,9 +1,13 @@
-/* Reads the clamd.conf keys a client needs; other keys are ignored. */
+/* Reads clamd.conf as clamd's own option parser does (common/optparser.c
+ * of ClamAV 1.4 and 1.5): a key it does not know is an error, every value is
+ * checked against its key's type, and a comment after a value is cut as 1.5
+ * cuts it. The keys a client needs are kept; the rest are only checked. */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +17,18 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "conf_keys.h"
+#include "regex_set.h"
 
 /* Largest configuration file we read: clamd.conf is a few KiB. */
 #define CONF_MAX_BYTES (1024 * 1024)
+/* Longest line: clamd reads 1023 bytes at a time; we refuse rather than split. */
+#define CONF_MAX_LINE 4096
+/* clamd matches ExcludePath against at most this much of a path (misc.c). */
+#define EXCLUDE_MATCH_MAX 512
 
 struct parse_state {
+	struct ng_conf *c;
 	const char *name;
 	unsigned line;
 	char *err;
@@ -29,6 +40,9 @@ void conf_init(struct ng_conf *c)
 	memset(c, 0, sizeof(*c));
 	c->stream_max_length = 100ULL * 1024 * 1024;
 	c->max_dir_recursion = 15;
+	c->cross_filesystems = true;
+	c->enable_version_command = true;
+	c->allow_allmatch_scan = true;
 	c->max_file_size = 100ULL * 1024 * 1024;
 	c->max_scan_size = 400ULL * 1024 * 1024;
 	c->max_recursion = 17;
@@ -41,7 +55,7 @@ static int fail(struct parse_state *ps, const char *fmt, ...) __attribute__((for
 
 static int fail(struct parse_state *ps, const char *fmt, ...)
 {
-	char msg[256];
+	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -51,171 +65,165 @@ static int fail(struct parse_state *ps, const char *fmt, ...)
 	return -1;
 }
 
-/* yes/no and the synonyms clamd accepts. */
-static int parse_bool(const char *v, bool *out)
-{
-	static const char *const yes[] = { "yes", "true", "on", "1" };
-	static const char *const no[] = { "no", "false", "off", "0" };
+/* Keeps "FILE:LINE: message" for the caller to show; returns 0 (or -1 when
+ * out of memory). */
+static int warn(struct parse_state *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
-		if (strcasecmp(v, yes[i]) == 0) {
-			*out = true;
-			return 0;
-		}
-		if (strcasecmp(v, no[i]) == 0) {
-			*out = false;
-			return 0;
-		}
+static int warn(struct parse_state *ps, const char *fmt, ...)
+{
+	char msg[512], *line;
+	char **grown;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	grown = realloc(ps->c->warnings, (ps->c->n_warnings + 1) * sizeof(*grown));
+	if (grown == NULL || asprintf(&line, "%s:%u: %s", ps->name, ps->line, msg) < 0) {
+		if (grown != NULL)
+			ps->c->warnings = grown;
+		return fail(ps, "out of memory");
 	}
-	return -1;
-}
-
-/* A decimal number with an optional K or M suffix (kibi, mebi), as clamd. */
-static int parse_size(const char *v, uint64_t *out)
-{
-	char *end;
-	unsigned long long n;
-
-	if (!isdigit((unsigned char)*v))
-		return -1;
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (errno != 0)
-		return -1;
-	unsigned long long mult = 1;
-
-	if (*end == 'k' || *end == 'K')
-		mult = 1024ULL;
-	else if (*end == 'm' || *end == 'M')
-		mult = 1024ULL * 1024ULL;
-	if (mult != 1)
-		end++;
-	/* compare before multiplying, so a huge value cannot wrap around */
-	if (*end != '\0' || n > (4ULL << 30) / mult)
-		return -1;
-	n *= mult;
-	*out = n;
+	ps->c->warnings = grown;
+	ps->c->warnings[ps->c->n_warnings++] = line;
 	return 0;
 }
 
-/* A whole number in [min, max]. */
-static int parse_number(const char *v, unsigned long min, unsigned long max, unsigned *out)
+/* The table entry for key, or NULL when clamd has no such key. */
+static const struct conf_key *find_key(const char *key)
+{
+	size_t lo = 0, hi = conf_keys_count;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int cmp = strcmp(key, conf_keys[mid].name);
+
+		if (cmp == 0)
+			return &conf_keys[mid];
+		if (cmp < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* True when rest is empty or an inline comment: optional spaces, then '#'
+ * (1.5's "( +)?#(.*)" after a number or a yes/no). */
+static bool only_comment(const char *rest)
+{
+	while (*rest == ' ')
+		rest++;
+	return *rest == '\0' || *rest == '#';
+}
+
+/* Whether v is a well-formed value of kind k, as clamd's regex for it
+ * decides (case-insensitively, as clamd compiles them). */
+static bool value_well_formed(const struct conf_key *k, const char *v)
+{
+	static const char *const bools[] = { "yes", "true", "1", "no", "false", "0" };
+	const char *p = v;
+
+	switch (k->kind) {
+	case CONF_BOOL:
+		for (size_t i = 0; i < sizeof(bools) / sizeof(bools[0]); i++) {
+			size_t n = strlen(bools[i]);
+
+			if (strncasecmp(v, bools[i], n) == 0 && only_comment(v + n))
+				return true;
+		}
+		return false;
+	case CONF_NUMBER:
+	case CONF_SIZE:
+	case CONF_SIZE64:
+		if (!isdigit((unsigned char)*p))
+			return false;
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (k->kind != CONF_NUMBER && strchr("KMGkmg", *p) != NULL && *p != '\0')
+			p++;
+		return only_comment(p);
+	case CONF_STRING:
+	default:
+		if (k->choices == NULL)
+			return true;
+		for (const char *c = k->choices; *c != '\0';) {
+			size_t n = strcspn(c, "|");
+
+			if (strlen(v) == n && strncasecmp(v, c, n) == 0)
+				return true;
+			c += n + (c[n] == '|');
+		}
+		return false;
+	}
+}
+
+/* Cuts a comment off a value as 1.5 does: at the first '#', with the blanks
+ * before it. */
+static void cut_comment(char *v)
+{
+	char *hash = strchr(v, '#');
+
+	if (hash == NULL)
+		return;
+	*hash = '\0';
+	while (hash > v && (hash[-1] == ' ' || hash[-1] == '\t'))
+		*--hash = '\0';
+}
+
+/* A size as clamd reads it: strtoll (base 0) with an optional K, M or G;
+ * too large is the largest value, with a warning; 0 means no limit. */
+static int parse_size(struct parse_state *ps, const char *key, const char *v, uint64_t *out)
+{
+	char *end;
+	long long n;
+	long long mult = 1;
+
+	errno = 0;
+	n = strtoll(v, &end, 0);
+	if (errno != ERANGE) {
+		if (*end == 'k' || *end == 'K')
+			mult = 1024LL;
+		else if (*end == 'm' || *end == 'M')
+			mult = 1024LL * 1024;
+		else if (*end == 'g' || *end == 'G')
+			mult = 1024LL * 1024 * 1024;
+		else if (*end != '\0')
+			return fail(ps, "Can't parse numerical argument for option %s", key);
+		if (n > LLONG_MAX / mult)
+			errno = ERANGE;
+		else
+			n *= mult;
+	}
+	if (errno == ERANGE) {
+		if (warn(ps, "Numerical value for option %s too high, resetting to %lld", key,
+			 LLONG_MAX) != 0)
+			return -1;
+		n = LLONG_MAX;
+	}
+	*out = n == 0 ? CONF_UNLIMITED : (uint64_t)n;
+	return 0;
+}
+
+/* A whole number in [min, max] for a NUMBER key the client uses. */
+static int parse_number(struct parse_state *ps, const char *key, const char *v, unsigned long min,
+			unsigned long max, unsigned *out)
 {
 	char *end;
 	unsigned long n;
 
-	if (!isdigit((unsigned char)*v))
-		return -1;
 	errno = 0;
 	n = strtoul(v, &end, 10);
 	if (errno != 0 || *end != '\0' || n < min || n > max)
-		return -1;
+		return fail(ps, "%s must be a whole number from %lu to %lu, not '%s'", key, min, max, v);
 	*out = (unsigned)n;
 	return 0;
 }
 
-/* Most copies of sub-expressions an ExcludePath may make glibc's regcomp
- * build: 2^16, about 40 MiB. Real patterns are in the tens. */
-#define REGEX_MAX_EXPANSION 65536.0
-#define REGEX_MAX_LENGTH 1024
-#define REGEX_MAX_STACKED 8
-#define REGEX_MAX_QUANTIFIERS 32
-
-/* Skips a bracket expression starting at p ('['); returns its last char. */
-static const char *skip_bracket(const char *p)
+/* yes, true or 1 (any case) is true; the other accepted words are false. */
+static bool parse_bool(const char *v)
 {
-	p++;
-	if (*p == '^')
-		p++;
-	if (*p == ']')
-		p++;
-	while (*p != '\0' && *p != ']') {
-		if (p[0] == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
-			const char *end = strchr(p + 2, ']');
-
-			p = end ? end : p + strlen(p) - 1;
-		}
-		p++;
-	}
-	return *p ? p : p - 1;
-}
-
-/* An upper bound on the copies glibc's regcomp makes of an expression:
- * "x+" copies x once more, "x{m,n}" n times, and copies of copies multiply,
- * so stacked or nested repetitions grow exponentially (a+++... or ((a+)+)+
- * take gigabytes). */
-static double regex_expansion(const char *re)
-{
-	double seq[64] = { 0 }, last[64] = { 0 };
-	int d = 0, stacked = 0, quantifiers = 0;
-
-	/* long ones, many quantifiers, or runs of them (a??????*: no meaning
-	 * beyond a*) make glibc's compile time explode as well */
-	if (strlen(re) > REGEX_MAX_LENGTH)
-		return REGEX_MAX_EXPANSION + 1;
-	for (const char *p = re; *p != '\0'; p++) {
-		stacked = strchr("*+?{", *p) != NULL ? stacked + 1 : 0;
-		quantifiers += stacked > 0;
-		if (stacked > REGEX_MAX_STACKED || quantifiers > REGEX_MAX_QUANTIFIERS)
-			return REGEX_MAX_EXPANSION + 1;
-		switch (*p) {
-		case '(':
-			if (d == 63)
-				return REGEX_MAX_EXPANSION + 1;
-			d++;
-			seq[d] = last[d] = 0;
-			break;
-		case ')':
-			if (d > 0) {
-				double group = seq[d] + last[d];
-
-				d--;
-				seq[d] += last[d];
-				last[d] = group;
-			}
-			break;
-		case '|':
-			seq[d] += last[d];
-			last[d] = 0;
-			break;
-		case '+':
-			last[d] *= 2;
-			break;
-		case '*':
-		case '?':
-			break;
-		case '{': {
-			char *end;
-			unsigned long m = strtoul(p + 1, &end, 10), n = m;
-
-			if (*end == ',')
-				n = isdigit((unsigned char)end[1]) ? strtoul(end + 1, &end, 10) : m + 1;
-			last[d] *= (double)(n > m ? n : m) + 1;
-			p = strchr(p, '}') ? strchr(p, '}') : p;
-			break;
-		}
-		case '[':
-			seq[d] += last[d];
-			last[d] = 1;
-			p = skip_bracket(p);
-			break;
-		case '\\':
-			if (p[1] != '\0')
-				p++;
-			/* fall through */
-		default:
-			seq[d] += last[d];
-			last[d] = 1;
-			break;
-		}
-		if (last[d] > REGEX_MAX_EXPANSION)
-			return last[d];
-	}
-	while (d > 0) {
-		seq[d - 1] += seq[d] + last[d];
-		d--;
-	}
-	return seq[0] + last[0];
+	return strcasecmp(v, "yes") == 0 || strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0;
 }
 
 /* Replaces *slot with a copy of v. */
@@ -230,144 +238,143 @@ static int set_string(struct parse_state *ps, char **slot, const char *v)
 	return 0;
 }
 
-/* Applies one "Key value" pair; unknown keys are ignored. */
-static int apply(struct ng_conf *c, struct parse_state *ps, const char *key, const char *value)
+/* Appends a copy of v to a string list. */
+static int add_string(struct parse_state *ps, char ***list, size_t *n, const char *v)
 {
-	bool b;
+	char **grown = realloc(*list, (*n + 1) * sizeof(**list));
 
-	if (strcmp(key, "Example") == 0)
-		return fail(ps, "the \"Example\" line is still present: edit the configuration first");
-	if (strcmp(key, "LocalSocket") == 0 || strcmp(key, "TCPSocket") == 0 ||
-	    strcmp(key, "TCPAddr") == 0 || strcmp(key, "StreamMaxLength") == 0 ||
-	    strcmp(key, "MaxDirectoryRecursion") == 0 || strcmp(key, "FollowDirectorySymlinks") == 0 ||
-	    strcmp(key, "FollowFileSymlinks") == 0 || strcmp(key, "ExcludePath") == 0 ||
-	    strcmp(key, "DatabaseDirectory") == 0 || strcmp(key, "MaxFileSize") == 0 ||
-	    strcmp(key, "MaxScanSize") == 0 || strcmp(key, "MaxRecursion") == 0 ||
-	    strcmp(key, "MaxFiles") == 0 || strcmp(key, "ScanArchive") == 0 ||
-	    strcmp(key, "AlertExceedsMax") == 0) {
-		if (*value == '\0')
-			return fail(ps, "%s needs a value", key);
-	} else {
-		return 0;
-	}
-
-	if (strcmp(key, "LocalSocket") == 0) {
-		if (value[0] != '/')
-			return fail(ps, "LocalSocket must be an absolute path, not '%s'", value);
-		return set_string(ps, &c->local_socket, value);
-	}
-	if (strcmp(key, "TCPSocket") == 0) {
-		if (parse_number(value, 1, 65535, &c->tcp_port) != 0)
-			return fail(ps, "TCPSocket must be a port number from 1 to 65535, not '%s'", value);
-		return 0;
-	}
-	if (strcmp(key, "TCPAddr") == 0) {
-		if (c->n_tcp_addr == CONF_MAX_TCPADDR)
-			return fail(ps, "too many TCPAddr lines (at most %d)", CONF_MAX_TCPADDR);
-		c->tcp_addr[c->n_tcp_addr] = NULL;
-		if (set_string(ps, &c->tcp_addr[c->n_tcp_addr], value) != 0)
-			return -1;
-		c->n_tcp_addr++;
-		return 0;
-	}
-	if (strcmp(key, "StreamMaxLength") == 0) {
-		if (parse_size(value, &c->stream_max_length) != 0)
-			return fail(ps, "StreamMaxLength must be a size such as 25M, 512K or 1048576, not '%s'",
-				    value);
-		return 0;
-	}
-	if (strcmp(key, "DatabaseDirectory") == 0)
-		return set_string(ps, &c->database_directory, value);
-	if (strcmp(key, "MaxFileSize") == 0 || strcmp(key, "MaxScanSize") == 0) {
-		if (parse_size(value, key[3] == 'F' ? &c->max_file_size : &c->max_scan_size) != 0)
-			return fail(ps, "%s must be a size such as 25M, 512K or 1048576, not '%s'", key,
-				    value);
-		return 0;
-	}
-	if (strcmp(key, "MaxRecursion") == 0 || strcmp(key, "MaxFiles") == 0) {
-		if (parse_number(value, 0, UINT32_MAX,
-				 key[3] == 'R' ? &c->max_recursion : &c->max_files) != 0)
-			return fail(ps, "%s must be a whole number, not '%s'", key, value);
-		return 0;
-	}
-	if (strcmp(key, "ScanArchive") == 0 || strcmp(key, "AlertExceedsMax") == 0) {
-		if (parse_bool(value, key[0] == 'S' ? &c->scan_archive : &c->alert_exceeds_max) != 0)
-			return fail(ps, "%s must be yes or no, not '%s'", key, value);
-		return 0;
-	}
-	if (strcmp(key, "MaxDirectoryRecursion") == 0) {
-		if (parse_number(value, 0, 1000000, &c->max_dir_recursion) != 0)
-			return fail(ps, "MaxDirectoryRecursion must be a whole number, not '%s'", value);
-		return 0;
-	}
-	if (strcmp(key, "FollowDirectorySymlinks") == 0 || strcmp(key, "FollowFileSymlinks") == 0) {
-		if (parse_bool(value, &b) != 0)
-			return fail(ps, "%s must be yes or no, not '%s'", key, value);
-		if (key[6] == 'D')
-			c->follow_dir_symlinks = b;
-		else
-			c->follow_file_symlinks = b;
-		return 0;
-	}
-	/* ExcludePath */
-	{
-		int rc;
-		char rerr[128];
-
-		if (c->n_exclude == CONF_MAX_EXCLUDE)
-			return fail(ps, "too many ExcludePath lines (at most %d)", CONF_MAX_EXCLUDE);
-		if (regex_expansion(value) > REGEX_MAX_EXPANSION)
-			return fail(ps,
-				    "ExcludePath '%.80s' is too long, has too many repetitions, or nests or stacks them too deeply to compile",
-				    value);
-		rc = regcomp(&c->exclude[c->n_exclude], value, REG_EXTENDED | REG_NOSUB);
-		if (rc != 0) {
-			regerror(rc, &c->exclude[c->n_exclude], rerr, sizeof(rerr));
-			return fail(ps, "ExcludePath '%s' is not a valid regular expression: %s", value, rerr);
-		}
-		c->exclude_src[c->n_exclude] = strdup(value);
-		if (c->exclude_src[c->n_exclude] == NULL) {
-			regfree(&c->exclude[c->n_exclude]);
-			return fail(ps, "out of memory");
-		}
-		c->n_exclude++;
-		return 0;
-	}
+	if (grown == NULL)
+		return fail(ps, "out of memory");
+	*list = grown;
+	grown[*n] = strdup(v);
+	if (grown[*n] == NULL)
+		return fail(ps, "out of memory");
+	(*n)++;
+	return 0;
 }
 
-/* Splits one line in place into key and value and applies it. */
-static int parse_line(struct ng_conf *c, struct parse_state *ps, char *line)
+/* ExcludePath: clamd takes any text, and one it cannot compile matches
+ * nothing; here too, with a warning saying so. */
+static int add_exclude(struct parse_state *ps, const char *v)
 {
+	struct ng_conf *c = ps->c;
+	size_t len = strlen(v);
+	bool slash = len > 0 && v[len - 1] == '/';
+	struct regex_set **set = slash ? &c->exclude_slash : &c->exclude;
+	char why[256];
+
+	c->n_exclude++;
+	if (*set == NULL && (*set = regex_set_new()) == NULL)
+		return fail(ps, "out of memory");
+	if (regex_set_add(*set, v, why, sizeof(why)) != 0)
+		return warn(ps, "ExcludePath '%.200s' cannot be used (%s): it excludes nothing, as clamd "
+			    "excludes nothing with a pattern it cannot compile", v, why);
+	return 0;
+}
+
+/* Keeps a checked value of a key the client uses; other keys are ignored. */
+static int apply(struct parse_state *ps, const char *key, const char *v)
+{
+	struct ng_conf *c = ps->c;
+
+	if (strcmp(key, "LocalSocket") == 0) {
+		if (v[0] != '/')
+			return fail(ps, "LocalSocket must be an absolute path, not '%s'", v);
+		return set_string(ps, &c->local_socket, v);
+	}
+	if (strcmp(key, "TCPSocket") == 0)
+		return parse_number(ps, key, v, 1, 65535, &c->tcp_port);
+	if (strcmp(key, "TCPAddr") == 0)
+		return add_string(ps, &c->tcp_addr, &c->n_tcp_addr, v);
+	if (strcmp(key, "StreamMaxLength") == 0)
+		return parse_size(ps, key, v, &c->stream_max_length);
+	if (strcmp(key, "MaxFileSize") == 0)
+		return parse_size(ps, key, v, &c->max_file_size);
+	if (strcmp(key, "MaxScanSize") == 0)
+		return parse_size(ps, key, v, &c->max_scan_size);
+	if (strcmp(key, "MaxDirectoryRecursion") == 0)
+		return parse_number(ps, key, v, 0, 1000000, &c->max_dir_recursion);
+	if (strcmp(key, "MaxRecursion") == 0)
+		return parse_number(ps, key, v, 0, UINT32_MAX, &c->max_recursion);
+	if (strcmp(key, "MaxFiles") == 0)
+		return parse_number(ps, key, v, 0, UINT32_MAX, &c->max_files);
+	if (strcmp(key, "ExcludePath") == 0)
+		return add_exclude(ps, v);
+	if (strcmp(key, "DatabaseDirectory") == 0)
+		return set_string(ps, &c->database_directory, v);
+	if (strcmp(key, "User") == 0)
+		return set_string(ps, &c->user, v);
+	if (strcmp(key, "FollowDirectorySymlinks") == 0)
+		c->follow_dir_symlinks = parse_bool(v);
+	else if (strcmp(key, "FollowFileSymlinks") == 0)
+		c->follow_file_symlinks = parse_bool(v);
+	else if (strcmp(key, "CrossFilesystems") == 0)
+		c->cross_filesystems = parse_bool(v);
+	else if (strcmp(key, "EnableVersionCommand") == 0)
+		c->enable_version_command = parse_bool(v);
+	else if (strcmp(key, "AllowAllMatchScan") == 0)
+		c->allow_allmatch_scan = parse_bool(v);
+	else if (strcmp(key, "ScanArchive") == 0)
+		c->scan_archive = parse_bool(v);
+	else if (strcmp(key, "AlertExceedsMax") == 0)
+		c->alert_exceeds_max = parse_bool(v);
+	return 0;
+}
+
+/* Splits one line in place into key and value, checks and applies it. */
+static int parse_line(struct parse_state *ps, char *line)
+{
+	const struct conf_key *k;
 	char *key, *value, *end;
 
-	while (isspace((unsigned char)*line))
+	while (*line == ' ' || *line == '\t')
 		line++;
-	if (*line == '\0' || *line == '#')
+	/* as clamd: comments, and lines too short to hold a key and a value */
+	if (line[0] == '#' || strlen(line) < 2)
 		return 0;
-	key = line;
-	while (*line != '\0' && !isspace((unsigned char)*line))
-		line++;
-	if (*line != '\0')
-		*line++ = '\0';
-	while (isspace((unsigned char)*line))
-		line++;
-	value = line;
-	end = value + strlen(value);
-	while (end > value && isspace((unsigned char)end[-1]))
+	end = line + strlen(line);
+	while (end > line && isspace((unsigned char)end[-1]))
 		*--end = '\0';
-	/* clamd allows the value in double quotes, e.g. for paths with spaces */
-	if (end - value >= 2 && value[0] == '"' && end[-1] == '"') {
-		end[-1] = '\0';
+	if (*line == '\0')
+		return 0;
+	if (strncmp(line, "Example", 7) == 0)
+		return fail(ps, "the \"Example\" line is still present: edit the configuration first");
+	key = line;
+	value = strpbrk(line, " \t");
+	if (value == NULL)
+		return fail(ps, "Missing argument for option %s", key);
+	*value++ = '\0';
+	while (*value == ' ' || *value == '\t')
 		value++;
+	if (*value == '"') {
+		/* clamd takes what lies between the first and the last quote */
+		char *close = strrchr(value + 1, '"');
+
+		if (close == NULL)
+			return fail(ps, "Missing closing quote in option %s", key);
+		*close = '\0';
+		value++;
+		if (*value == '\0')
+			return fail(ps, "Empty argument for option %s", key);
 	}
-	return apply(c, ps, key, value);
+	k = find_key(key);
+	if (k == NULL)
+		return fail(ps, "Unknown option %s", key);
+	if (k->flags & CONF_KEY_DEPRECATED)
+		return warn(ps, "Ignoring deprecated option %s", key);
+	if (!value_well_formed(k, value))
+		return fail(ps, "Incorrect argument format for option %s: '%s'", key, value);
+	cut_comment(value);
+	if (*value == '\0')
+		return fail(ps, "Missing argument for option %s", key);
+	return apply(ps, key, value);
 }
 
 int conf_parse(struct ng_conf *c, const char *name, const char *text, char *err, size_t errlen)
 {
-	struct parse_state ps = { .name = name, .line = 0, .err = err, .errlen = errlen };
+	struct parse_state ps = { .c = c, .name = name, .line = 0, .err = err, .errlen = errlen };
 	const char *p = text;
-	char buf[4096];
+	char buf[CONF_MAX_LINE];
 
 	while (*p != '\0') {
 		const char *nl = strchr(p, '\n');
@@ -378,7 +385,7 @@ int conf_parse(struct ng_conf *c, const char *name, const char *text, char *err,
 			return fail(&ps, "line too long (over %zu bytes)", sizeof(buf) - 1);
 		memcpy(buf, p, len);
 		buf[len] = '\0';
-		if (parse_line(c, &ps, buf) != 0)
+		if (parse_line(&ps, buf) != 0)
 			return -1;
 		p += len;
 		if (*p == '\n')
@@ -440,21 +447,33 @@ out:
 
 bool conf_excluded(const struct ng_conf *c, const char *path)
 {
-	for (size_t i = 0; i < c->n_exclude; i++)
-		if (regexec(&c->exclude[i], path, 0, NULL, 0) == 0)
-			return true;
-	return false;
+	char buf[EXCLUDE_MATCH_MAX + 1];
+	size_t len = strlen(path);
+
+	/* clamd looks at the first 512 bytes only, 510 when it appends a '/' */
+	if (c->exclude != NULL && regex_set_match(c->exclude, path, len < 512 ? len : 512))
+		return true;
+	if (c->exclude_slash == NULL)
+		return false;
+	if (len > EXCLUDE_MATCH_MAX - 2)
+		len = EXCLUDE_MATCH_MAX - 2;
+	memcpy(buf, path, len);
+	buf[len++] = '/';
+	return regex_set_match(c->exclude_slash, buf, len);
 }
 
 void conf_free(struct ng_conf *c)
 {
 	free(c->local_socket);
 	free(c->database_directory);
+	free(c->user);
 	for (size_t i = 0; i < c->n_tcp_addr; i++)
 		free(c->tcp_addr[i]);
-	for (size_t i = 0; i < c->n_exclude; i++) {
-		regfree(&c->exclude[i]);
-		free(c->exclude_src[i]);
-	}
+	free(c->tcp_addr);
+	for (size_t i = 0; i < c->n_warnings; i++)
+		free(c->warnings[i]);
+	free(c->warnings);
+	regex_set_free(c->exclude);
+	regex_set_free(c->exclude_slash);
 	conf_init(c);
 }

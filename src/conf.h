@@ -1,27 +1,35 @@
-/* clamd.conf: the keys a client needs, nothing else. */
+/* clamd.conf, read as clamd and clamdscan read it (ClamAV 1.4 and 1.5):
+ * every key checked, the keys a client needs kept. */
 #ifndef NG_CONF_H
 #define NG_CONF_H
 
-#include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define CONF_MAX_TCPADDR 16
-#define CONF_MAX_EXCLUDE 64
+struct regex_set;
+
+/* A size key of 0 means "no limit" to clamd: this. */
+#define CONF_UNLIMITED UINT64_MAX
 
 struct ng_conf {
 	char *local_socket;   /* NULL when not set */
 	unsigned tcp_port;    /* 0 when not set */
-	char *tcp_addr[CONF_MAX_TCPADDR];
+	char **tcp_addr;      /* every TCPAddr line, in order */
 	size_t n_tcp_addr;
-	uint64_t stream_max_length;   /* bytes; clamd's default 100M */
+	uint64_t stream_max_length;   /* bytes; clamd's default 100M; 0 in the file: CONF_UNLIMITED */
 	unsigned max_dir_recursion;   /* clamd's default 15 */
 	bool follow_dir_symlinks;
 	bool follow_file_symlinks;
-	regex_t exclude[CONF_MAX_EXCLUDE]; /* ExcludePath, POSIX extended */
-	char *exclude_src[CONF_MAX_EXCLUDE];
-	size_t n_exclude;
+	bool cross_filesystems;       /* clamd's default yes */
+	/* ExcludePath, as clamd matches it: a pattern ending in '/' is tried
+	 * against the path with a '/' appended, so "^/proc/" excludes /proc */
+	struct regex_set *exclude;       /* patterns without a trailing '/' */
+	struct regex_set *exclude_slash; /* patterns ending in '/' */
+	size_t n_exclude;                /* ExcludePath lines, usable or not */
+	char *user;                   /* User: whom the daemon runs as, or NULL */
+	bool enable_version_command;  /* 1.5's EnableVersionCommand; default yes */
+	bool allow_allmatch_scan;     /* default yes */
 	/* what a local (libclamav) scan applies, as clamd would */
 	char *database_directory;     /* NULL: libclamav's default (cl_retdbdir) */
 	uint64_t max_file_size;       /* bytes; clamd's default 100M */
@@ -30,6 +38,9 @@ struct ng_conf {
 	unsigned max_files;           /* clamd's default 10000 */
 	bool scan_archive;            /* clamd's default yes */
 	bool alert_exceeds_max;       /* clamd's default no */
+	/* things worth a warning that do not stop clamd ("FILE:LINE: ..."), owned */
+	char **warnings;
+	size_t n_warnings;
 };
 
 /* Sets the defaults clamd uses for every key. */
@@ -43,7 +54,7 @@ int conf_load(struct ng_conf *c, const char *path, char *err, size_t errlen);
  * reads the file and calls this. Same returns. */
 int conf_parse(struct ng_conf *c, const char *name, const char *text, char *err, size_t errlen);
 
-/* True when path matches one of the ExcludePath expressions. */
+/* True when clamd would exclude path by its ExcludePath lines. */
 bool conf_excluded(const struct ng_conf *c, const char *path);
 
 /* Releases what conf_load allocated. */

@@ -37,10 +37,17 @@ static int load_configuration(const struct ng_options *o, struct ng_conf *conf,
 			snprintf(no_daemon, len, "no configuration file %s", path);
 			return 0;
 		}
-	} else if (conf_load(conf, path, err, sizeof(err)) != 0) {
-		report_error(rep, "Can't parse clamd configuration file %s", path);
-		report_error(rep, "%s", err);
-		return -1;
+	} else {
+		int rc = conf_load(conf, path, err, sizeof(err));
+
+		/* clamdscan's order: what is wrong (or worth a warning), then the verdict */
+		for (size_t i = 0; i < conf->n_warnings; i++)
+			report_warning(rep, "%s", conf->warnings[i]);
+		if (rc != 0) {
+			report_error(rep, "%s", err);
+			report_error(rep, "Can't parse clamd configuration file %s", path);
+			return -1;
+		}
 	}
 	if (o->local)
 		return 0;
