@@ -7,13 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "action.h"
-#include "commands.h"
-#include "conf.h"
-#include "endpoint.h"
-#include "options.h"
-#include "report.h"
-#include "scan.h"
+#include "action/quarantine.h"
+#include "cli/commands.h"
+#include "core/conf.h"
+#include "clamd/endpoint.h"
+#include "cli/options.h"
+#include "output/report.h"
+#include "scan/scan.h"
 
 /* Loads clamd.conf and the endpoints it names (or those of --socket and
  * --host instead); reports and returns -1 on error. A local scan needs no

@@ -257,7 +257,8 @@ same_as_ref() {
     printf 'LocalSocket %s\n# comment\nStreamMaxLength lots\n' "$LAB_SOCK" >"$T/bad.conf"
     run "$NG" -c "$T/bad.conf" tree/clean.txt
     [ "$status" -eq 2 ]
-    [[ $output == *"$T/bad.conf:3: StreamMaxLength"* ]]
+    [[ $output == *"$T/bad.conf:3: Incorrect argument format for option StreamMaxLength: 'lots'"* ]]
+    [[ $output == *"Can't parse clamd configuration file $T/bad.conf"* ]]
 }
 
 @test "a bad option is named, exit 2" {

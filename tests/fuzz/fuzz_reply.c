@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reply.h"
+#include "clamd/reply.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

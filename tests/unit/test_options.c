@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "endpoint.h"
-#include "options.h"
+#include "clamd/endpoint.h"
+#include "cli/options.h"
 
 /* Declares argv (NULL-terminated, writable array) and argc for one command line. */
 #define ARGV(...)                                                   \

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "plan.h"
+#include "scan/plan.h"
 
 /* What the spec's "Mode selection" and "Option interactions" say, written
  * independently of plan.c. */

@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "progress.h"
+#include "output/progress.h"
 
 /* A short name fits whole after the head. */
 static void name_fits(void **state)

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "reply.h"
+#include "clamd/reply.h"
 
 /* ---------------------------------------------------------------------------
  * Splitter helpers

@@ -1,0 +1,314 @@
+/* Quarantine actions. Every step works on descriptors held since the scan:
+ * the file's directory and name, checked against the device and inode of
+ * the descriptor that was scanned, and each rename is checked again after it
+ * happened, so a file swapped in meanwhile is put back and left alone. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "action/quarantine.h"
+#include "util/fdio.h"
+
+/* Copy buffer for moves across filesystems and --copy. */
+#define COPY_CHUNK (64 * 1024)
+
+/* NAME, NAME.001 ... NAME.999, then the quarantine is full for NAME. */
+#define MAX_SUFFIX 999
+
+int quarantine_open(struct quarantine *q, const struct ng_options *o, char *err, size_t len)
+{
+	char *path;
+	size_t n;
+
+	q->action = o->action;
+	q->dirfd = -1;
+	q->dir = NULL;
+	if (o->action == ACTION_NONE || o->action == ACTION_REMOVE)
+		return 0;
+	path = strdup(o->action_dir);
+	if (path == NULL) {
+		snprintf(err, len, "out of memory");
+		return -1;
+	}
+	/* "dir/" would make the kernel follow a symlink despite O_NOFOLLOW */
+	n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		path[--n] = '\0';
+	q->dirfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (q->dirfd < 0) {
+		struct stat lst;
+		/* Linux says ENOTDIR for a symlink under O_DIRECTORY: tell them apart */
+		bool link = errno == ELOOP || (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode));
+
+		snprintf(err, len, "quarantine directory %s: %s", o->action_dir,
+			 link		    ? "is a symbolic link (refused: it could be redirected)"
+			 : errno == ENOTDIR ? "is not a directory"
+					    : strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (faccessat(q->dirfd, ".", W_OK | X_OK, AT_EACCESS) != 0) {
+		snprintf(err, len, "quarantine directory %s: not writable: %s", o->action_dir,
+			 strerror(errno));
+		free(path);
+		quarantine_close(q);
+		return -1;
+	}
+	q->dir = realpath(path, NULL);
+	if (q->dir == NULL)
+		q->dir = path;
+	else
+		free(path);
+	return 0;
+}
+
+void quarantine_close(struct quarantine *q)
+{
+	if (q->dirfd >= 0)
+		close(q->dirfd);
+	q->dirfd = -1;
+	free(q->dir);
+	q->dir = NULL;
+}
+
+/* True when dirfd's entry name is the file f was opened as. */
+static bool is_scanned_file(int dirfd, const char *name, const struct scan_file *f)
+{
+	struct stat st;
+
+	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+	       st.st_dev == f->dev && st.st_ino == f->ino;
+}
+
+/* The i-th candidate name in the quarantine for base. */
+static void candidate(char *buf, size_t len, const char *base, int i)
+{
+	if (i == 0)
+		snprintf(buf, len, "%s", base);
+	else
+		snprintf(buf, len, "%s.%03d", base, i);
+}
+
+/* Renames f into the quarantine under the first free name, never replacing
+ * one. Returns 0, -1 (errno; EXDEV across filesystems, EEXIST all names
+ * taken), or -2 when what was renamed was not f (put back). */
+static int rename_in(const struct quarantine *q, const struct scan_file *f, char *dest, size_t len)
+{
+	for (int i = 0; i <= MAX_SUFFIX; i++) {
+		candidate(dest, len, f->name, i);
+		if (renameat2(f->dirfd, f->name, q->dirfd, dest, RENAME_NOREPLACE) == 0) {
+			if (is_scanned_file(q->dirfd, dest, f))
+				return 0;
+			/* swapped after the scan: return it, act on nothing */
+			renameat2(q->dirfd, dest, f->dirfd, f->name, RENAME_NOREPLACE);
+			return -2;
+		}
+		if (errno != EEXIST)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+/* Copies the scanned descriptor's content into a new file in the
+ * quarantine (O_EXCL, never following a planted symlink), keeping mode bits,
+ * times and, as root, the owner; synced before it counts. On any failure
+ * the partial copy is removed. Returns 0 or -1 (errno). */
+static int copy_in(const struct quarantine *q, const struct scan_file *f, const char *base,
+		   char *dest, size_t len)
+{
+	struct stat src, dst;
+	char *buf = NULL;
+	off_t off = 0;
+	int fd = -1, saved;
+
+	for (int i = 0; i <= MAX_SUFFIX && fd < 0; i++) {
+		candidate(dest, len, base, i);
+		fd = openat(q->dirfd, dest, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			return -1;
+	}
+	if (fd < 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	buf = malloc(COPY_CHUNK);
+	if (buf == NULL || fstat(f->fd, &src) != 0)
+		goto fail;
+	for (;;) {
+		ssize_t n = pread(f->fd, buf, COPY_CHUNK, off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		if (n == 0)
+			break;
+		if (write_all(fd, buf, (size_t)n) != 0)
+			goto fail;
+		off += n;
+	}
+	/* the file changed size after the scan: this is not the copy we meant */
+	if (off != src.st_size) {
+		errno = ESTALE;
+		goto fail;
+	}
+	if (geteuid() == 0 && fchown(fd, src.st_uid, src.st_gid) != 0)
+		goto fail;
+	/* permission bits only: a quarantined file keeps no setuid power */
+	if (fchmod(fd, src.st_mode & 0777) != 0)
+		goto fail;
+	{
+		struct timespec times[2] = { src.st_atim, src.st_mtim };
+
+		if (futimens(fd, times) != 0)
+			goto fail;
+	}
+	if (fsync(fd) != 0 || fstat(fd, &dst) != 0 || dst.st_size != src.st_size)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (fsync(q->dirfd) != 0)
+		goto fail;
+	free(buf);
+	return 0;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlinkat(q->dirfd, dest, 0);
+	free(buf);
+	errno = saved;
+	return -1;
+}
+
+/* Removes f by first moving it into a private directory of ours next to it
+ * (0700: nobody can swap anything in there), checking it is f, and only
+ * then unlinking. Returns 0, -1 (errno) or -2 (not f: put back). */
+static int remove_checked(const struct scan_file *f)
+{
+	char priv[64];
+	int pfd = -1, rc = -1, saved = 0;
+	static unsigned counter;
+
+	for (int tries = 0;; tries++) {
+		snprintf(priv, sizeof(priv), ".clamdscan-ng-remove.%ld.%u", (long)getpid(), counter++);
+		if (mkdirat(f->dirfd, priv, 0700) == 0)
+			break;
+		if (errno != EEXIST || tries > 100)
+			return -1;
+	}
+	pfd = openat(f->dirfd, priv, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (pfd < 0)
+		goto out;
+	if (renameat2(f->dirfd, f->name, pfd, "file", RENAME_NOREPLACE) != 0)
+		goto out;
+	if (!is_scanned_file(pfd, "file", f)) {
+		renameat2(pfd, "file", f->dirfd, f->name, RENAME_NOREPLACE);
+		rc = -2;
+		goto out;
+	}
+	rc = unlinkat(pfd, "file", 0);
+out:
+	saved = errno;
+	if (pfd >= 0)
+		close(pfd);
+	unlinkat(f->dirfd, priv, AT_REMOVEDIR);
+	errno = saved;
+	return rc;
+}
+
+/* Moves f: a rename on one filesystem, else a checked copy and then a
+ * checked removal of the original (a failure leaves the original). */
+static int move(const struct quarantine *q, const struct scan_file *f, char *dest, size_t len)
+{
+	int rc = rename_in(q, f, dest, len);
+
+	if (rc != -1 || errno != EXDEV)
+		return rc;
+	if (copy_in(q, f, f->name, dest, len) != 0)
+		return -1;
+	rc = remove_checked(f);
+	if (rc != 0) {
+		int saved = errno;
+
+		unlinkat(q->dirfd, dest, 0); /* the original stays: no second copy */
+		errno = saved;
+	}
+	return rc;
+}
+
+/* Why an action failed, in words. */
+static const char *failure(int rc)
+{
+	if (rc == -2)
+		return "it was replaced after it was scanned; left alone";
+	if (errno == EEXIST)
+		return "quarantine destination is unavailable (all names taken)";
+	return strerror(errno);
+}
+
+void quarantine_act(const struct quarantine *q, struct report *rep, struct tally *t,
+		    const struct scan_file *f)
+{
+	char dest[NAME_MAX + 8];
+	int rc;
+
+	if (q->action == ACTION_NONE || f->is_stdin)
+		return;
+	if (q->action == ACTION_COPY) {
+		/* a copy needs only the descriptor that was scanned */
+		const char *slash = strrchr(f->shown, '/');
+
+		rc = copy_in(q, f, f->name ? f->name : slash ? slash + 1 : f->shown, dest, sizeof(dest));
+		if (rc == 0) {
+			report_action(rep, f->shown, ACTION_COPY, q->dir, dest);
+		} else {
+			report_action_failed(rep, f->shown, ACTION_COPY, failure(rc));
+			t->not_moved++;
+		}
+		return;
+	}
+	if (f->dirfd < 0 || f->name == NULL) {
+		report_action_failed(rep, f->shown, q->action,
+				     "not reached through directories held since the scan (a symbolic link, or it changed); left alone");
+		if (q->action == ACTION_REMOVE)
+			t->not_removed++;
+		else
+			t->not_moved++;
+		return;
+	}
+	switch (q->action) {
+	case ACTION_REMOVE:
+		rc = is_scanned_file(f->dirfd, f->name, f) ? remove_checked(f) : -2;
+		if (rc == 0) {
+			report_action(rep, f->shown, ACTION_REMOVE, NULL, NULL);
+		} else {
+			report_action_failed(rep, f->shown, ACTION_REMOVE, failure(rc));
+			t->not_removed++;
+		}
+		break;
+	case ACTION_MOVE:
+		rc = is_scanned_file(f->dirfd, f->name, f) ? move(q, f, dest, sizeof(dest)) : -2;
+		if (rc == 0) {
+			report_action(rep, f->shown, ACTION_MOVE, q->dir, dest);
+		} else {
+			report_action_failed(rep, f->shown, ACTION_MOVE, failure(rc));
+			t->not_moved++;
+		}
+		break;
+	case ACTION_COPY:
+	case ACTION_NONE:
+		break;
+	}
+}

@@ -1,0 +1,234 @@
+/* Turns clamd.conf's LocalSocket/TCPSocket/TCPAddr into connectable addresses. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "clamd/endpoint.h"
+
+bool endpoint_addr_is_local(const struct sockaddr *sa, socklen_t len)
+{
+	struct sockaddr_storage probe;
+	int fd, rc;
+
+	if (len > sizeof(probe))
+		return false;
+	memcpy(&probe, sa, len);
+	/* port 0: we only ask whether the address is one of ours */
+	if (probe.ss_family == AF_INET)
+		((struct sockaddr_in *)&probe)->sin_port = 0;
+	else if (probe.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&probe)->sin6_port = 0;
+	else
+		return false;
+	fd = socket(probe.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	rc = bind(fd, (struct sockaddr *)&probe, len);
+	close(fd);
+	return rc == 0;
+}
+
+/* Appends the Unix socket path; -1 if it cannot fit sun_path. what names
+ * the setting in messages ("LocalSocket ", "--socket="). */
+static int add_unix(struct endpoint_list *out, const char *path, const char *what, char *err,
+		    size_t errlen)
+{
+	struct endpoint *e = &out->ep[out->n];
+	struct sockaddr_un *sun = (struct sockaddr_un *)&e->addr;
+	char abs[PATH_MAX + sizeof(sun->sun_path)];
+
+	/* the walk changes directory: a relative path would stop reaching it */
+	if (path[0] != '/') {
+		char *cwd = getcwd(NULL, 0);
+
+		if (cwd == NULL) {
+			snprintf(err, errlen, "%s%s: %s", what, path, strerror(errno));
+			return -1;
+		}
+		snprintf(abs, sizeof(abs), "%s/%s", cwd, path);
+		free(cwd);
+		path = abs;
+	}
+	if (out->n >= ENDPOINT_MAX) {
+		snprintf(err, errlen, "%s%s: more than %d daemons", what, path, ENDPOINT_MAX);
+		return -1;
+	}
+	if (strlen(path) >= sizeof(sun->sun_path)) {
+		snprintf(err, errlen, "%s%s: path too long for a Unix socket", what, path);
+		return -1;
+	}
+	memset(e, 0, sizeof(*e));
+	e->kind = ENDPOINT_UNIX;
+	e->local = true;
+	sun->sun_family = AF_UNIX;
+	strcpy(sun->sun_path, path);
+	e->addrlen = (socklen_t)sizeof(*sun);
+	e->daemon = out->n_daemons;
+	snprintf(e->name, sizeof(e->name), "%s", sun->sun_path);
+	out->n++;
+	return 0;
+}
+
+/* Resolves host (NULL = loopback) and appends each address. what names the
+ * setting in messages ("TCPAddr ", "--host="). */
+static int add_tcp(struct endpoint_list *out, const char *host, unsigned port, const char *what,
+		   char *err, size_t errlen)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char portstr[16], numeric[INET6_ADDRSTRLEN];
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	snprintf(portstr, sizeof(portstr), "%u", port);
+	rc = getaddrinfo(host, portstr, &hints, &res);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s%s: cannot resolve: %s", what, host ? host : "localhost",
+			 gai_strerror(rc));
+		return -1;
+	}
+	for (ai = res; ai != NULL && out->n < ENDPOINT_MAX; ai = ai->ai_next) {
+		struct endpoint *e = &out->ep[out->n];
+
+		if (ai->ai_addrlen > sizeof(e->addr))
+			continue;
+		memset(e, 0, sizeof(*e));
+		e->kind = ENDPOINT_TCP;
+		memcpy(&e->addr, ai->ai_addr, ai->ai_addrlen);
+		e->addrlen = ai->ai_addrlen;
+		e->local = endpoint_addr_is_local(ai->ai_addr, ai->ai_addrlen);
+		e->daemon = out->n_daemons;
+		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, numeric, sizeof(numeric), NULL, 0,
+				NI_NUMERICHOST) != 0)
+			snprintf(numeric, sizeof(numeric), "?");
+		if (ai->ai_family == AF_INET6)
+			snprintf(e->name, sizeof(e->name), "[%s]:%u", numeric, port);
+		else
+			snprintf(e->name, sizeof(e->name), "%s:%u", numeric, port);
+		out->n++;
+	}
+	freeaddrinfo(res);
+	return 0;
+}
+
+int endpoints_from_conf(const struct ng_conf *c, struct endpoint_list *out, char *err,
+			size_t errlen)
+{
+	out->n = 0;
+	out->n_daemons = 0; /* every socket of one clamd.conf reaches one daemon */
+	if (c->local_socket != NULL && add_unix(out, c->local_socket, "LocalSocket ", err, errlen) != 0)
+		return -1;
+	if (c->tcp_port != 0) {
+		if (c->n_tcp_addr == 0 && add_tcp(out, NULL, c->tcp_port, "TCPAddr ", err, errlen) != 0)
+			return -1;
+		for (size_t i = 0; i < c->n_tcp_addr; i++) {
+			/* clamd's "any" means every interface; loopback reaches it */
+			const char *host = strcmp(c->tcp_addr[i], "any") == 0 ? NULL : c->tcp_addr[i];
+
+			if (add_tcp(out, host, c->tcp_port, "TCPAddr ", err, errlen) != 0)
+				return -1;
+		}
+	}
+	if (out->n == 0) {
+		snprintf(err, errlen, "no LocalSocket or TCPSocket in the configuration: nowhere to reach clamd");
+		return -1;
+	}
+	out->n_daemons = 1;
+	return 0;
+}
+
+int endpoint_parse_host(const char *arg, char *host, size_t hostlen, unsigned *port, char *err,
+			size_t errlen)
+{
+	const char *orig = arg, *end, *colon = NULL;
+	size_t n;
+
+	*port = ENDPOINT_DEFAULT_PORT;
+	if (arg[0] == '[') {
+		end = strchr(arg, ']');
+		if (end == NULL || strchr(arg + 1, '[') != NULL) {
+			snprintf(err, errlen, "unbalanced brackets in '%s': expected [ADDRESS]:PORT", arg);
+			return -1;
+		}
+		if (end[1] != '\0' && end[1] != ':') {
+			snprintf(err, errlen, "unexpected text after ']' in '%s': expected [ADDRESS]:PORT",
+				 arg);
+			return -1;
+		}
+		if (end[1] == ':')
+			colon = end + 1;
+		arg++;
+		n = (size_t)(end - arg);
+	} else {
+		if (strchr(arg, '[') != NULL || strchr(arg, ']') != NULL) {
+			snprintf(err, errlen, "unbalanced brackets in '%s': expected [ADDRESS]:PORT", arg);
+			return -1;
+		}
+		colon = strchr(arg, ':');
+		/* more than one colon: a bare IPv6 address, which cannot carry a port */
+		if (colon != NULL && strchr(colon + 1, ':') != NULL)
+			colon = NULL;
+		n = colon != NULL ? (size_t)(colon - arg) : strlen(arg);
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "no host name in '%s'", orig);
+		return -1;
+	}
+	if (n >= hostlen) {
+		snprintf(err, errlen, "host name too long");
+		return -1;
+	}
+	memcpy(host, arg, n);
+	host[n] = '\0';
+	if (colon != NULL) {
+		const char *p = colon + 1;
+		unsigned long v = 0;
+
+		for (; *p >= '0' && *p <= '9' && v <= 65535; p++)
+			v = v * 10 + (unsigned long)(*p - '0');
+		if (p == colon + 1 || *p != '\0' || v < 1 || v > 65535) {
+			snprintf(err, errlen, "bad port '%s': expected 1 to 65535", colon + 1);
+			return -1;
+		}
+		*port = (unsigned)v;
+	}
+	return 0;
+}
+
+int endpoints_from_args(const struct ng_daemon_arg *d, size_t n, struct endpoint_list *out,
+			char *err, size_t errlen)
+{
+	char host[256], why[200];
+	unsigned port;
+
+	out->n = 0;
+	out->n_daemons = 0;
+	for (size_t i = 0; i < n; i++, out->n_daemons++) {
+		if (!d[i].tcp) {
+			if (add_unix(out, d[i].value, "--socket=", err, errlen) != 0)
+				return -1;
+			continue;
+		}
+		if (endpoint_parse_host(d[i].value, host, sizeof(host), &port, why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "--host=%s: %s", d[i].value, why);
+			return -1;
+		}
+		if (out->n >= ENDPOINT_MAX) {
+			snprintf(err, errlen, "--host=%s: more than %d daemons", d[i].value, ENDPOINT_MAX);
+			return -1;
+		}
+		if (add_tcp(out, host, port, "--host=", err, errlen) != 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,58 @@
+/* Where the daemon listens: Unix sockets and TCP addresses, in the order
+ * they are tried, and whether each is on this host. */
+#ifndef NG_ENDPOINT_H
+#define NG_ENDPOINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "core/conf.h"
+#include "cli/options.h"
+
+#define ENDPOINT_MAX 32
+/* clamd's TCP port when --host names none */
+#define ENDPOINT_DEFAULT_PORT 3310
+
+enum endpoint_kind { ENDPOINT_UNIX, ENDPOINT_TCP };
+
+struct endpoint {
+	enum endpoint_kind kind;
+	char name[300];   /* for messages: "/run/clamav/clamd.ctl" or "127.0.0.1:3310" */
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	bool local;       /* paths sent to it mean the same files as ours */
+	unsigned daemon;  /* which daemon: each --socket/--host is one, with all
+			   * its addresses; clamd.conf's sockets are all daemon 0 */
+};
+
+struct endpoint_list {
+	struct endpoint ep[ENDPOINT_MAX];
+	size_t n;
+	unsigned n_daemons; /* distinct daemons among ep: more than one spreads a scan */
+};
+
+/* Builds the list from the configuration: LocalSocket first, then every
+ * address of every TCPAddr (localhost when TCPSocket has no TCPAddr).
+ * Returns 0, or -1 with a message in err (a name that does not resolve,
+ * a socket path too long, no socket configured). */
+int endpoints_from_conf(const struct ng_conf *c, struct endpoint_list *out, char *err,
+			size_t errlen);
+
+/* Builds the list from --socket and --host, in command-line order; a host
+ * adds every address it resolves to. Returns 0, or -1 with a message in
+ * err naming the option (a name that does not resolve, a path too long). */
+int endpoints_from_args(const struct ng_daemon_arg *d, size_t n, struct endpoint_list *out,
+			char *err, size_t errlen);
+
+/* Splits --host's HOST[:PORT] ("[v6]:PORT" for IPv6; a bare IPv6 address
+ * takes no port) into host (hostlen bytes) and port (3310 when none).
+ * Returns 0, or -1 with a message in err. Pure: no name is resolved. */
+int endpoint_parse_host(const char *arg, char *host, size_t hostlen, unsigned *port, char *err,
+			size_t errlen);
+
+/* Decides whether a TCP address belongs to this host: one we can bind to is
+ * ours. Returns true for local. */
+bool endpoint_addr_is_local(const struct sockaddr *sa, socklen_t len);
+
+#endif

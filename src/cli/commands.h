@@ -1,0 +1,24 @@
+/* The commands that are not scans: --version, --ping, --wait, --reload. */
+#ifndef NG_COMMANDS_H
+#define NG_COMMANDS_H
+
+#include "clamd/endpoint.h"
+#include "cli/options.h"
+#include "output/report.h"
+
+/* Exit status when --ping or --wait never got an answer (clamdscan's). */
+#define EXIT_PING_FAILED 21
+
+/* Prints the daemon's VERSION reply, or our own version when it cannot be
+ * had. l may be NULL (no usable configuration). Returns the exit status. */
+int command_version(const struct endpoint_list *l, const struct ng_options *o, struct report *rep);
+
+/* Pings up to o->ping_attempts times; prints PONG unless quiet_success.
+ * Returns 0 when the daemon answered PONG, else EXIT_PING_FAILED. */
+int command_ping(const struct endpoint_list *l, const struct ng_options *o, struct report *rep,
+		 bool quiet_success);
+
+/* Sends RELOAD and requires RELOADING. Returns the exit status. */
+int command_reload(const struct endpoint_list *l, const struct ng_options *o, struct report *rep);
+
+#endif

@@ -1,0 +1,640 @@
+/* Local scanning with libclamav. The library is opened with dlopen when a
+ * local scan starts, never linked: <clamav.h> gives only types and
+ * constants. One engine is compiled per run; with -m a small pool of threads
+ * shares it (cl_scandesc is thread-safe on a compiled engine), fed through a
+ * bounded queue, and every result is reported from the submitting thread so
+ * output lines never interleave. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/fdio.h"
+#include "driver/local.h"
+
+#ifndef HAVE_CLAMAV_H
+
+/* Built without clamav.h: --local says so and nothing is scanned. */
+struct local {
+	int unused;
+};
+
+struct local *local_new(struct scan_ctx *ctx, unsigned threads)
+{
+	(void)threads;
+	report_error(ctx->rep, "local scanning is not available: this clamdscan-ng was built without "
+			       "libclamav support (clamav.h, Debian package libclamav-dev, was missing)");
+	return NULL;
+}
+
+void local_submit(struct local *l, struct scan_file *f)
+{
+	(void)l;
+	scan_file_free(f);
+}
+
+void local_drain(struct local *l)
+{
+	(void)l;
+}
+
+void local_finish(struct local *l)
+{
+	free(l);
+}
+
+#else /* HAVE_CLAMAV_H */
+
+#include <clamav.h>
+#include <dirent.h>
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "scan/verdict.h"
+
+/* Signature names kept for one -z scan; further matches are not listed. */
+#define MAX_MATCHES 64
+
+/* Longest libclamav message kept (for -v and error lines). */
+#define MESSAGE_LEN 512
+
+/* Copy buffer for standard input that is a pipe. */
+#define SPOOL_CHUNK (64 * 1024)
+
+/* The libclamav functions used, found by dlsym. */
+struct clamav_api {
+	void *handle;
+	cl_error_t (*init)(unsigned int);
+	void (*set_clcb_msg)(clcb_msg);
+	struct cl_engine *(*engine_new)(void);
+	cl_error_t (*engine_set_num)(struct cl_engine *, enum cl_engine_field, long long);
+	void (*engine_set_clcb_virus_found)(struct cl_engine *, clcb_virus_found);
+	cl_error_t (*load)(const char *, struct cl_engine *, unsigned int *, unsigned int);
+	cl_error_t (*engine_compile)(struct cl_engine *);
+	cl_error_t (*engine_free)(struct cl_engine *);
+	cl_error_t (*scandesc_callback)(int, const char *, const char **, unsigned long int *,
+					const struct cl_engine *, struct cl_scan_options *, void *);
+	const char *(*strerror)(cl_error_t);
+	const char *(*retdbdir)(void);
+	const char *(*retver)(void);
+};
+
+static const struct {
+	const char *name;
+	size_t offset;
+} api_symbols[] = {
+	{ "cl_init", offsetof(struct clamav_api, init) },
+	{ "cl_set_clcb_msg", offsetof(struct clamav_api, set_clcb_msg) },
+	{ "cl_engine_new", offsetof(struct clamav_api, engine_new) },
+	{ "cl_engine_set_num", offsetof(struct clamav_api, engine_set_num) },
+	{ "cl_engine_set_clcb_virus_found", offsetof(struct clamav_api, engine_set_clcb_virus_found) },
+	{ "cl_load", offsetof(struct clamav_api, load) },
+	{ "cl_engine_compile", offsetof(struct clamav_api, engine_compile) },
+	{ "cl_engine_free", offsetof(struct clamav_api, engine_free) },
+	{ "cl_scandesc_callback", offsetof(struct clamav_api, scandesc_callback) },
+	{ "cl_strerror", offsetof(struct clamav_api, strerror) },
+	{ "cl_retdbdir", offsetof(struct clamav_api, retdbdir) },
+	{ "cl_retver", offsetof(struct clamav_api, retver) },
+};
+
+/* One file on its way through a scanning thread. */
+struct job {
+	struct scan_file *file;
+	struct job *next;
+	cl_error_t rc;
+	const char *virname;         /* engine memory: valid while the engine lives */
+	char *matches[MAX_MATCHES];  /* every match, in order (owned) */
+	unsigned n_matches;
+	bool truncated;              /* standard input over StreamMaxLength */
+	int read_errno;              /* reading standard input failed part way */
+	char message[MESSAGE_LEN];   /* libclamav's last warning or error in this scan */
+};
+
+struct local {
+	struct scan_ctx *ctx;
+	struct clamav_api api;
+	struct cl_engine *engine;
+	struct cl_scan_options scan_opts;
+	bool allmatch;
+	unsigned outstanding; /* submitted, not yet reported (submitting thread only) */
+	unsigned window;      /* at most this many outstanding: the walk waits */
+	pthread_t *threads;
+	unsigned n_threads;
+	pthread_mutex_t lock;
+	pthread_cond_t work_cv; /* a job was queued, or the threads must stop */
+	pthread_cond_t done_cv; /* a job was scanned */
+	struct job *todo, **todo_tail;
+	struct job *done, **done_tail;
+	bool stopping;
+};
+
+/* libclamav's messages outside a scan (while loading), where its callback
+ * gets no context. Per thread, so scanning threads never share it. */
+static _Thread_local char load_message[MESSAGE_LEN];
+
+/* Keeps libclamav's warnings and errors instead of letting it print them
+ * (a daemon logs them; a local scan shows them with -v, or in the error
+ * they explain), one after the other while they fit. */
+static void on_message(enum cl_msg severity, const char *fullmsg, const char *msg, void *context)
+{
+	struct job *j = context;
+	char *dst = j != NULL ? j->message : load_message;
+	size_t used = strlen(dst), n;
+
+	(void)fullmsg;
+	if (severity < CL_MSG_WARN || msg == NULL || used + 3 >= MESSAGE_LEN)
+		return;
+	snprintf(dst + used, MESSAGE_LEN - used, "%s%s", used > 0 ? "; " : "", msg);
+	n = strlen(dst);
+	while (n > 0 && (dst[n - 1] == '\n' || dst[n - 1] == '\r' || dst[n - 1] == ' '))
+		dst[--n] = '\0';
+}
+
+/* Records each match, for -z (called once per signature matched). */
+static void on_virus(int fd, const char *virname, void *context)
+{
+	struct job *j = context;
+
+	(void)fd;
+	if (j == NULL || virname == NULL || j->n_matches == MAX_MATCHES)
+		return;
+	j->matches[j->n_matches] = strdup(virname);
+	if (j->matches[j->n_matches] != NULL)
+		j->n_matches++;
+}
+
+/* Opens libclamav and finds every function used. Returns 0, or -1 after
+ * reporting. */
+static int load_library(struct local *l)
+{
+	struct clamav_api *api = &l->api;
+	cl_error_t rc;
+
+	api->handle = dlopen(LOCAL_LIBCLAMAV, RTLD_NOW | RTLD_LOCAL);
+	if (api->handle == NULL) {
+		report_error(l->ctx->rep,
+			     "local scanning needs libclamav, which cannot be loaded: %s "
+			     "(install the Debian package libclamav12)",
+			     dlerror());
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(api_symbols) / sizeof(api_symbols[0]); i++) {
+		void *sym = dlsym(api->handle, api_symbols[i].name);
+
+		if (sym == NULL) {
+			report_error(l->ctx->rep, "%s has no function %s: not the libclamav this program needs",
+				     LOCAL_LIBCLAMAV, api_symbols[i].name);
+			return -1;
+		}
+		/* POSIX: a function pointer and void * share a representation */
+		memcpy((char *)api + api_symbols[i].offset, &sym, sizeof(sym));
+	}
+	api->set_clcb_msg(on_message);
+	rc = api->init(CL_INIT_DEFAULT);
+	if (rc != CL_SUCCESS) {
+		report_error(l->ctx->rep, "libclamav failed to initialise: %s", api->strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* Counts the entries of dir (dot files aside). Returns the count, or -1
+ * with errno. */
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* Applies clamd.conf's limits as clamd applies them. Returns 0 or -1
+ * (reported). */
+static int set_limits(struct local *l)
+{
+	const struct ng_conf *c = l->ctx->conf;
+	const struct {
+		enum cl_engine_field field;
+		long long value;
+		const char *key;
+	} limits[] = {
+		{ CL_ENGINE_MAX_FILESIZE, (long long)c->max_file_size, "MaxFileSize" },
+		{ CL_ENGINE_MAX_SCANSIZE, (long long)c->max_scan_size, "MaxScanSize" },
+		{ CL_ENGINE_MAX_RECURSION, (long long)c->max_recursion, "MaxRecursion" },
+		{ CL_ENGINE_MAX_FILES, (long long)c->max_files, "MaxFiles" },
+	};
+
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		cl_error_t rc = l->api.engine_set_num(l->engine, limits[i].field, limits[i].value);
+
+		if (rc != CL_SUCCESS) {
+			report_error(l->ctx->rep, "%s %lld: libclamav refused it: %s", limits[i].key,
+				     limits[i].value, l->api.strerror(rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Loads the signature databases and compiles the engine, once. Returns 0,
+ * or -1 after an error naming the directory. */
+static int load_engine(struct local *l)
+{
+	struct report *rep = l->ctx->rep;
+	const char *dir = l->ctx->opts->database;
+	unsigned int sigs = 0;
+	cl_error_t rc;
+	int n;
+
+	if (dir == NULL)
+		dir = l->ctx->conf->database_directory;
+	if (dir == NULL)
+		dir = l->api.retdbdir();
+	n = count_entries(dir);
+	if (n < 0) {
+		report_error(rep, "signature database directory %s: %s", dir,
+			     errno == ENOTDIR ? "not a directory" : strerror(errno));
+		return -1;
+	}
+	if (n == 0) {
+		report_error(rep, "signature database directory %s is empty: no signatures to scan with",
+			     dir);
+		return -1;
+	}
+	l->engine = l->api.engine_new();
+	if (l->engine == NULL) {
+		report_error(rep, "libclamav could not create a scanning engine: %s",
+			     load_message[0] ? load_message : "out of memory");
+		return -1;
+	}
+	if (set_limits(l) != 0)
+		return -1;
+	l->api.engine_set_clcb_virus_found(l->engine, on_virus);
+	load_message[0] = '\0';
+	rc = l->api.load(dir, l->engine, &sigs, CL_DB_STDOPT);
+	if (rc != CL_SUCCESS) {
+		report_error(rep, "signature database directory %s failed to load: %s%s%s", dir,
+			     l->api.strerror(rc), load_message[0] ? ": " : "", load_message);
+		return -1;
+	}
+	if (sigs == 0) {
+		report_error(rep, "signature database directory %s holds no signatures", dir);
+		return -1;
+	}
+	rc = l->api.engine_compile(l->engine);
+	if (rc != CL_SUCCESS) {
+		report_error(rep, "signatures from %s failed to compile: %s%s%s", dir,
+			     l->api.strerror(rc), load_message[0] ? ": " : "", load_message);
+		return -1;
+	}
+	report_verbose(rep, "Loaded %u signatures from %s (libclamav %s)", sigs, dir,
+		       l->api.retver());
+	return 0;
+}
+
+/* The scan options clamd uses: its defaults, with the clamd.conf keys read
+ * here (ScanArchive, AlertExceedsMax). */
+static void set_scan_options(struct local *l)
+{
+	const struct ng_conf *c = l->ctx->conf;
+	struct cl_scan_options *o = &l->scan_opts;
+
+	memset(o, 0, sizeof(*o));
+	o->general = CL_SCAN_GENERAL_HEURISTICS;
+	o->parse = CL_SCAN_PARSE_ELF | CL_SCAN_PARSE_PDF | CL_SCAN_PARSE_SWF | CL_SCAN_PARSE_HWP3 |
+		   CL_SCAN_PARSE_XMLDOCS | CL_SCAN_PARSE_MAIL | CL_SCAN_PARSE_OLE2 |
+		   CL_SCAN_PARSE_HTML | CL_SCAN_PARSE_PE;
+#ifdef CL_SCAN_PARSE_ONENOTE
+	o->parse |= CL_SCAN_PARSE_ONENOTE;
+#endif
+#ifdef CL_SCAN_PARSE_IMAGE
+	o->parse |= CL_SCAN_PARSE_IMAGE | CL_SCAN_PARSE_IMAGE_FUZZY_HASH;
+#endif
+	if (c->scan_archive)
+		o->parse |= CL_SCAN_PARSE_ARCHIVE;
+	if (c->alert_exceeds_max)
+		o->heuristic |= CL_SCAN_HEURISTIC_EXCEEDS_MAX;
+	/* as with a daemon, -z gives way to a quarantine action */
+	l->allmatch = l->ctx->opts->allmatch && l->ctx->opts->action == ACTION_NONE;
+	if (l->allmatch)
+		o->general |= CL_SCAN_GENERAL_ALLMATCHES;
+}
+
+/* An unlinked temporary file in TMPDIR (or /tmp). Returns it or -1 (errno). */
+static int temp_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR))
+		return fd;
+	/* a filesystem without O_TMPFILE */
+	snprintf(path, sizeof(path), "%s/clamdscan-ng.XXXXXX", dir);
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path);
+	return fd;
+}
+
+/* Standard input that is not a regular file (a pipe) cannot be mapped by
+ * libclamav: it is copied into an unlinked temporary file first, at most
+ * StreamMaxLength bytes, as much as a daemon would be sent. Returns 0, or
+ * -1 with errno. */
+static int spool_stdin(struct local *l, struct job *j)
+{
+	uint64_t limit = l->ctx->conf->stream_max_length, got = 0;
+	struct stat st;
+	char *buf;
+	int fd, saved;
+
+	if (fstat(j->file->fd, &st) != 0)
+		return -1;
+	if (S_ISREG(st.st_mode))
+		return 0;
+	fd = temp_file();
+	if (fd < 0)
+		return -1;
+	buf = malloc(SPOOL_CHUNK);
+	if (buf == NULL)
+		goto fail;
+	for (;;) {
+		ssize_t n = read(j->file->fd, buf, SPOOL_CHUNK);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			j->read_errno = errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		if (got + (uint64_t)n > limit) {
+			n = (ssize_t)(limit - got);
+			j->truncated = true;
+		}
+		if (write_all(fd, buf, (size_t)n) != 0)
+			goto fail;
+		got += (uint64_t)n;
+		if (j->truncated)
+			break;
+	}
+	free(buf);
+	close(j->file->fd);
+	j->file->fd = fd;
+	return 0;
+fail:
+	saved = errno;
+	free(buf);
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+/* Scans one file (any thread). */
+static void scan_job(struct local *l, struct job *j)
+{
+	struct cl_scan_options o = l->scan_opts; /* libclamav takes it non-const */
+	unsigned long int scanned = 0;
+
+	(void)lseek(j->file->fd, 0, SEEK_SET);
+	j->rc = l->api.scandesc_callback(j->file->fd, j->file->shown, &j->virname, &scanned,
+					 l->engine, &o, j);
+}
+
+/* Reports a scanned file and frees the job (submitting thread only). */
+static void report_job(struct local *l, struct job *j)
+{
+	struct scan_ctx *ctx = l->ctx;
+	enum reply_status st = REPLY_ERROR;
+	const char *detail;
+	char msg[MESSAGE_LEN + 64];
+
+	if (j->message[0] != '\0')
+		report_verbose(ctx->rep, "%s: libclamav: %s", j->file->shown, j->message);
+	switch (j->rc) {
+	case CL_VIRUS:
+		st = REPLY_FOUND;
+		if (l->allmatch && j->n_matches > 0) {
+			/* clamd's -z: one line per signature, one infected file */
+			for (unsigned i = 0; i + 1 < j->n_matches; i++)
+				report_found(ctx->rep, j->file->shown, j->matches[i]);
+			detail = j->matches[j->n_matches - 1];
+		} else if (j->virname != NULL) {
+			detail = j->virname;
+		} else {
+			detail = j->n_matches > 0 ? j->matches[0] : "Unknown";
+		}
+		break;
+	case CL_CLEAN:
+		st = REPLY_OK;
+		detail = NULL;
+		if (j->truncated) {
+			snprintf(msg, sizeof(msg),
+				 "Not scanned whole: larger than StreamMaxLength (%llu bytes).",
+				 (unsigned long long)ctx->conf->stream_max_length);
+			st = REPLY_ERROR;
+			detail = msg;
+		} else if (j->read_errno != 0) {
+			snprintf(msg, sizeof(msg), "Read error: %s.", strerror(j->read_errno));
+			st = REPLY_ERROR;
+			detail = msg;
+		}
+		break;
+	default:
+		/* what clamd answers for a scan that failed */
+		detail = l->api.strerror(j->rc);
+		break;
+	}
+	verdict_report(ctx, j->file, st, detail);
+	for (unsigned i = 0; i < j->n_matches; i++)
+		free(j->matches[i]);
+	free(j);
+}
+
+/* A scanning thread: takes queued jobs until told to stop. */
+static void *worker(void *arg)
+{
+	struct local *l = arg;
+
+	pthread_mutex_lock(&l->lock);
+	for (;;) {
+		struct job *j;
+
+		while (l->todo == NULL && !l->stopping)
+			pthread_cond_wait(&l->work_cv, &l->lock);
+		if (l->todo == NULL)
+			break;
+		j = l->todo;
+		l->todo = j->next;
+		if (l->todo == NULL)
+			l->todo_tail = &l->todo;
+		pthread_mutex_unlock(&l->lock);
+		scan_job(l, j);
+		pthread_mutex_lock(&l->lock);
+		j->next = NULL;
+		*l->done_tail = j;
+		l->done_tail = &j->next;
+		pthread_cond_signal(&l->done_cv);
+	}
+	pthread_mutex_unlock(&l->lock);
+	return NULL;
+}
+
+/* Reports every scanned job; with wait, first waits for at least one. */
+static void collect(struct local *l, bool wait)
+{
+	struct job *list;
+
+	pthread_mutex_lock(&l->lock);
+	while (wait && l->done == NULL)
+		pthread_cond_wait(&l->done_cv, &l->lock);
+	list = l->done;
+	l->done = NULL;
+	l->done_tail = &l->done;
+	pthread_mutex_unlock(&l->lock);
+	while (list != NULL) {
+		struct job *next = list->next;
+
+		report_job(l, list);
+		l->outstanding--;
+		list = next;
+	}
+}
+
+/* Starts up to n scanning threads. Returns 0, or -1 when none started. */
+static int start_threads(struct local *l, unsigned n)
+{
+	l->threads = calloc(n, sizeof(*l->threads));
+	if (l->threads == NULL) {
+		report_error(l->ctx->rep, "out of memory");
+		return -1;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		int rc = pthread_create(&l->threads[i], NULL, worker, l);
+
+		if (rc != 0 && i == 0) {
+			report_error(l->ctx->rep, "cannot start a scanning thread: %s", strerror(rc));
+			return -1;
+		}
+		if (rc != 0) {
+			report_warning(l->ctx->rep, "only %u scanning threads could be started: %s", i,
+				       strerror(rc));
+			break;
+		}
+		l->n_threads++;
+	}
+	/* enough queued that no thread waits for the walk, and no more */
+	l->window = 2 * l->n_threads;
+	report_verbose(l->ctx->rep, "Scanning with %u threads sharing one engine", l->n_threads);
+	return 0;
+}
+
+struct local *local_new(struct scan_ctx *ctx, unsigned threads)
+{
+	struct local *l = calloc(1, sizeof(*l));
+
+	if (l == NULL) {
+		report_error(ctx->rep, "out of memory");
+		return NULL;
+	}
+	l->ctx = ctx;
+	l->todo_tail = &l->todo;
+	l->done_tail = &l->done;
+	pthread_mutex_init(&l->lock, NULL);
+	pthread_cond_init(&l->work_cv, NULL);
+	pthread_cond_init(&l->done_cv, NULL);
+	if (load_library(l) != 0 || load_engine(l) != 0)
+		goto fail;
+	set_scan_options(l);
+	if (threads > 0 && start_threads(l, threads) != 0)
+		goto fail;
+	return l;
+fail:
+	local_finish(l);
+	return NULL;
+}
+
+void local_submit(struct local *l, struct scan_file *f)
+{
+	struct scan_ctx *ctx = l->ctx;
+	struct job *j;
+
+	ctx->tally.submitted++;
+	j = calloc(1, sizeof(*j));
+	if (j == NULL) {
+		verdict_report(ctx, f, REPLY_ERROR, "Out of memory.");
+		return;
+	}
+	j->file = f;
+	if (f->is_stdin && spool_stdin(l, j) != 0) {
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "Not scanned: cannot store standard input in a temporary file: %s.",
+			 strerror(errno));
+		verdict_report(ctx, f, REPLY_ERROR, msg);
+		free(j);
+		return;
+	}
+	if (l->n_threads == 0) {
+		scan_job(l, j);
+		report_job(l, j);
+		return;
+	}
+	collect(l, false);
+	while (l->outstanding >= l->window)
+		collect(l, true);
+	l->outstanding++;
+	pthread_mutex_lock(&l->lock);
+	*l->todo_tail = j;
+	l->todo_tail = &j->next;
+	pthread_cond_signal(&l->work_cv);
+	pthread_mutex_unlock(&l->lock);
+}
+
+void local_drain(struct local *l)
+{
+	while (l->outstanding > 0)
+		collect(l, true);
+}
+
+void local_finish(struct local *l)
+{
+	if (l == NULL)
+		return;
+	local_drain(l);
+	pthread_mutex_lock(&l->lock);
+	l->stopping = true;
+	pthread_cond_broadcast(&l->work_cv);
+	pthread_mutex_unlock(&l->lock);
+	for (unsigned i = 0; i < l->n_threads; i++)
+		pthread_join(l->threads[i], NULL);
+	if (l->engine != NULL)
+		l->api.engine_free(l->engine);
+	/* never dlclose: libclamav keeps process-wide state (its OpenSSL set-up,
+	 * handlers registered at load) that must outlive the handle */
+	pthread_cond_destroy(&l->done_cv);
+	pthread_cond_destroy(&l->work_cv);
+	pthread_mutex_destroy(&l->lock);
+	free(l->threads);
+	free(l);
+}
+
+#endif /* HAVE_CLAMAV_H */

@@ -1,0 +1,323 @@
+/* Output in clamdscan's format: stdout for results, stderr for messages,
+ * and a copy of both in the -l log file. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "output/jsonout.h"
+#include "output/progress.h"
+#include "output/report.h"
+#include "output/sarif.h"
+
+bool tally_balanced(const struct tally *t)
+{
+	return t->submitted == t->clean + t->infected + t->failed;
+}
+
+int report_open(struct report *r, const struct ng_options *o)
+{
+	memset(r, 0, sizeof(*r));
+	r->quiet = o->quiet;
+	r->infected_only = o->infected_only;
+	r->verbose = o->verbose;
+	r->to_stdout = o->to_stdout;
+	if (o->json && (r->json = jsonout_new(stdout, o->action != ACTION_NONE)) == NULL)
+		return -1;
+	if (o->log_file == NULL)
+		return 0;
+	r->log_path = o->log_file;
+	r->log = fopen(o->log_file, "ae");
+	if (r->log == NULL) {
+		int saved = errno;
+
+		jsonout_free(r->json);
+		r->json = NULL;
+		errno = saved;
+		return -1;
+	}
+	/* clamdscan shows the separator on stdout too (not amid JSON) */
+	if (r->json != NULL)
+		fputs("--------------------------------------\n", r->log);
+	else
+		report_info(r, "--------------------------------------");
+	return 0;
+}
+
+int report_open_sarif(struct report *r, const char *path)
+{
+	r->sarif = sarif_open(path);
+	return r->sarif != NULL ? 0 : -1;
+}
+
+void report_close(struct report *r)
+{
+	/* a scan that stopped before its end: the SARIF log says it failed */
+	if (r->sarif != NULL) {
+		sarif_finish(r->sarif, false, NULL, NULL);
+		r->sarif = NULL;
+	}
+	jsonout_free(r->json);
+	r->json = NULL;
+	if (r->log != NULL)
+		fclose(r->log);
+	r->log = NULL;
+	fflush(stdout);
+}
+
+int report_finish(struct report *r, const struct tally *t, const struct timeval *start,
+		  const struct timeval *end)
+{
+	struct sarif *s = r->sarif;
+
+	if (s == NULL)
+		return 0;
+	r->sarif = NULL;
+	if (sarif_finish(s, t->errors == 0 && tally_balanced(t), start, end) == 0)
+		return 0;
+	report_error(r, "Can't write the SARIF report: %s", strerror(errno));
+	return -1;
+}
+
+/* Writes one formatted line to the terminal stream (unless NULL) and the log. */
+static void emit(struct report *r, FILE *term, const char *prefix, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+
+static void emit(struct report *r, FILE *term, const char *prefix, const char *fmt, va_list ap)
+{
+	va_list copy;
+
+	if (r->before_output != NULL) {
+		void (*hook)(void *) = r->before_output;
+
+		r->before_output = NULL; /* it may write lines itself */
+		hook(r->before_output_arg);
+	}
+	/* no line of ours ever shares the terminal line with the progress line */
+	progress_before_output(r->progress, term);
+	if (r->log != NULL) {
+		va_copy(copy, ap);
+		fputs(prefix, r->log);
+		vfprintf(r->log, fmt, copy);
+		fputc('\n', r->log);
+		fflush(r->log);
+		va_end(copy);
+	}
+	if (term != NULL) {
+		/* keep stdout and stderr in order when both go to one place */
+		if (term == stderr)
+			fflush(stdout);
+		fputs(prefix, term);
+		vfprintf(term, fmt, ap);
+		fputc('\n', term);
+	}
+}
+
+/* emit() with variadic arguments. */
+static void emitf(struct report *r, FILE *term, const char *prefix, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void emitf(struct report *r, FILE *term, const char *prefix, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(r, term, prefix, fmt, ap);
+	va_end(ap);
+}
+
+/* Where informational lines go: stdout, or nowhere with --quiet; stderr
+ * with --json, so that stdout holds nothing but JSON. */
+static FILE *info_stream(const struct report *r)
+{
+	if (r->quiet)
+		return NULL;
+	return r->json != NULL ? stderr : stdout;
+}
+
+/* Where result lines and the summary go: with --json only to the log
+ * (stdout has the JSON), else where informational lines go. */
+static FILE *result_stream(const struct report *r)
+{
+	return r->json != NULL ? NULL : info_stream(r);
+}
+
+/* Where error messages go: stderr, or stdout with --stdout (not with --json:
+ * stdout has the JSON). */
+static FILE *message_stream(const struct report *r)
+{
+	return r->to_stdout && r->json == NULL ? stdout : stderr;
+}
+
+/* Warnings go there too, but --quiet silences them (errors it does not). */
+static FILE *warning_stream(const struct report *r)
+{
+	return r->quiet ? NULL : message_stream(r);
+}
+
+void report_found(struct report *r, const char *path, const char *signature)
+{
+	emitf(r, result_stream(r), "", "%s: %s FOUND", path, signature);
+	if (r->json != NULL)
+		jsonout_found(r->json, path, signature);
+	if (r->sarif != NULL)
+		sarif_found(r->sarif, path, signature);
+}
+
+void report_ok(struct report *r, const char *path)
+{
+	if (r->infected_only)
+		return;
+	emitf(r, result_stream(r), "", "%s: OK", path);
+	if (r->json != NULL)
+		jsonout_ok(r->json, path);
+}
+
+void report_error_result(struct report *r, const char *path, const char *message)
+{
+	if (path != NULL)
+		emitf(r, result_stream(r), "", "%s: %s ERROR", path, message);
+	else
+		emitf(r, result_stream(r), "", "%s ERROR", message);
+	if (r->json != NULL)
+		jsonout_error(r->json, path, message);
+	if (r->sarif != NULL)
+		sarif_scan_error(r->sarif, path, message);
+}
+
+/* The action's name in JSON: "move", "copy", "remove". */
+static const char *action_name(enum ng_action a)
+{
+	return a == ACTION_MOVE ? "move" : a == ACTION_COPY ? "copy" : "remove";
+}
+
+void report_action(struct report *r, const char *path, enum ng_action a, const char *dir,
+		   const char *name)
+{
+	char *dest = NULL;
+
+	if (a == ACTION_REMOVE) {
+		emitf(r, result_stream(r), "", "%s: Removed.", path);
+	} else {
+		emitf(r, result_stream(r), "", "%s: %s to '%s/%s'", path,
+		      a == ACTION_MOVE ? "moved" : "copied", dir, name);
+		if (r->json != NULL && asprintf(&dest, "%s/%s", dir, name) < 0)
+			dest = NULL;
+	}
+	if (r->json != NULL)
+		jsonout_action(r->json, path, action_name(a), dest, NULL);
+	free(dest);
+}
+
+void report_action_failed(struct report *r, const char *path, enum ng_action a,
+			  const char *reason)
+{
+	report_error(r, "Can't %s file '%s': %s", action_name(a), path, reason);
+	if (r->json != NULL)
+		jsonout_action(r->json, path, action_name(a), NULL, reason);
+}
+
+void report_info(struct report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(r, info_stream(r), "", fmt, ap);
+	va_end(ap);
+}
+
+void report_verbose(struct report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!r->verbose)
+		return;
+	va_start(ap, fmt);
+	emit(r, info_stream(r), "", fmt, ap);
+	va_end(ap);
+}
+
+/* Keeps a message for the SARIF log's notifications. */
+static void sarif_message(struct report *r, bool error, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static void sarif_message(struct report *r, bool error, const char *fmt, va_list ap)
+{
+	char *msg;
+
+	if (vasprintf(&msg, fmt, ap) < 0)
+		return;
+	sarif_notify(r->sarif, error, msg);
+	free(msg);
+}
+
+void report_error(struct report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(r, message_stream(r), "ERROR: ", fmt, ap);
+	va_end(ap);
+	if (r->sarif != NULL) {
+		va_start(ap, fmt);
+		sarif_message(r, true, fmt, ap);
+		va_end(ap);
+	}
+}
+
+void report_warning(struct report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	emit(r, warning_stream(r), "WARNING: ", fmt, ap);
+	va_end(ap);
+	if (r->sarif != NULL) {
+		va_start(ap, fmt);
+		sarif_message(r, false, fmt, ap);
+		va_end(ap);
+	}
+}
+
+/* Formats t as clamdscan's "YYYY:MM:DD HH:MM:SS" in local time. */
+static void format_date(char *buf, size_t len, time_t t)
+{
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL || strftime(buf, len, "%Y:%m:%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, len, "?");
+}
+
+void report_summary(struct report *r, const struct tally *t, const struct timeval *start,
+		    const struct timeval *end)
+{
+	long sec = (long)(end->tv_sec - start->tv_sec);
+	long usec = (long)(end->tv_usec - start->tv_usec);
+	char sdate[32], edate[32];
+
+	if (usec < 0) {
+		sec--;
+		usec += 1000000;
+	}
+	if (sec < 0)
+		sec = usec = 0;
+	format_date(sdate, sizeof(sdate), start->tv_sec);
+	format_date(edate, sizeof(edate), end->tv_sec);
+	emitf(r, result_stream(r), "", "\n----------- SCAN SUMMARY -----------");
+	emitf(r, result_stream(r), "", "Infected files: %lu", t->infected_files);
+	if (t->errors > 0)
+		emitf(r, result_stream(r), "", "Total errors: %lu", t->errors);
+	if (t->not_removed > 0)
+		emitf(r, result_stream(r), "", "Not removed: %lu", t->not_removed);
+	if (t->not_moved > 0)
+		emitf(r, result_stream(r), "", "Not moved: %lu", t->not_moved);
+	emitf(r, result_stream(r), "", "Time: %ld.%3.3ld sec (%ld m %ld s)", sec, usec / 1000,
+	      sec / 60, sec % 60);
+	emitf(r, result_stream(r), "", "Start Date: %s", sdate);
+	emitf(r, result_stream(r), "", "End Date:   %s", edate);
+	if (r->json != NULL)
+		jsonout_summary(r->json, t, start, end, r->daemons, r->n_daemons, r->local);
+}

@@ -1,0 +1,102 @@
+/* Everything the user sees: result lines, messages, the log file, the
+ * summary. No other module prints. */
+#ifndef NG_REPORT_H
+#define NG_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/time.h>
+
+#include "cli/options.h"
+
+struct jsonout;
+struct sarif;
+struct progress;
+
+/* What happened to the files of a scan; the summary is printed from it. */
+struct tally {
+	unsigned long submitted;  /* requests sent: each ends as one of the next three */
+	unsigned long clean;
+	unsigned long infected;
+	unsigned long failed;
+	unsigned long infected_files; /* "Infected files:" (path mode counts daemon lines) */
+	unsigned long errors;         /* "Total errors:" */
+	unsigned long not_moved;
+	unsigned long not_removed;
+};
+
+/* True when every request sent ended as exactly one of clean, infected,
+ * failed: the check made at the end of every scan. */
+bool tally_balanced(const struct tally *t);
+
+struct report {
+	bool quiet;
+	bool infected_only;
+	bool verbose;
+	bool to_stdout;
+	FILE *log; /* -l FILE, or NULL */
+	const char *log_path;
+	struct jsonout *json; /* --json: results and summary as JSON Lines, or NULL */
+	struct sarif *sarif;  /* --sarif=FILE, or NULL */
+	const char *const *daemons; /* the clamds scanned with, for the JSON summary */
+	size_t n_daemons;
+	bool local;           /* or libclamav in this process */
+	struct progress *progress; /* the progress line while a scan runs, or NULL */
+	/* called (once, then cleared) before the next line of any kind is
+	 * written: what is pending must come out, or be settled, first */
+	void (*before_output)(void *arg);
+	void *before_output_arg;
+};
+
+/* Sets up output from the options and opens the log file (appending, with
+ * clamdscan's separator line). Returns 0, or -1 with errno; the caller
+ * reports. */
+int report_open(struct report *r, const struct ng_options *o);
+
+void report_close(struct report *r);
+
+/* Creates the --sarif file before anything is scanned. Returns 0, or -1
+ * with errno; the caller reports. */
+int report_open_sarif(struct report *r, const char *path);
+
+/* Ends the SARIF log (if any) with whether the scan was complete: no errors
+ * and every request answered. Returns 0, or -1 after reporting that it
+ * could not be written. */
+int report_finish(struct report *r, const struct tally *t, const struct timeval *start,
+		  const struct timeval *end);
+
+/* "path: Signature FOUND" */
+void report_found(struct report *r, const char *path, const char *signature);
+
+/* "path: OK", unless -i. */
+void report_ok(struct report *r, const char *path);
+
+/* A daemon's error result, "path: message ERROR" (path may be NULL). */
+void report_error_result(struct report *r, const char *path, const char *message);
+
+/* A quarantine action done on path: "path: moved to 'dir/name'", "copied
+ * to", or "Removed." (dir and name NULL). */
+void report_action(struct report *r, const char *path, enum ng_action a, const char *dir,
+		   const char *name);
+
+/* One that could not be done: "ERROR: Can't move file 'path': reason". */
+void report_action_failed(struct report *r, const char *path, enum ng_action a,
+			  const char *reason);
+
+/* A plain informational line (stdout, unless --quiet; and the log). */
+void report_info(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Only with -v. */
+void report_verbose(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "ERROR: ..." on stderr (stdout with --stdout) and in the log. */
+void report_error(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "WARNING: ..." likewise. */
+void report_warning(struct report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The SCAN SUMMARY block, clamdscan's format. */
+void report_summary(struct report *r, const struct tally *t, const struct timeval *start,
+		    const struct timeval *end);
+
+#endif
