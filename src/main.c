@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include "action/quarantine.h"
-#include "cli/commands.h"
-#include "core/conf.h"
 #include "clamd/endpoint.h"
+#include "cli/commands.h"
 #include "cli/options.h"
+#include "core/conf.h"
 #include "output/report.h"
 #include "scan/scan.h"
 
@@ -77,7 +77,8 @@ int main(int argc, char **argv)
 	struct ng_conf conf;
 	struct endpoint_list eps;
 	struct report rep;
-	struct scan_ctx ctx;
+	struct report_opts ro;
+	struct scan_settings ss;
 	struct quarantine q = { .dirfd = -1 };
 	char err[600], no_daemon[600] = "";
 	int status = 2;
@@ -94,7 +95,16 @@ int main(int argc, char **argv)
 		options_help(stdout);
 		return 0;
 	}
-	if (report_open(&rep, &o) != 0) {
+	ro = (struct report_opts){
+		.quiet = o.quiet,
+		.infected_only = o.infected_only,
+		.verbose = o.verbose,
+		.to_stdout = o.to_stdout,
+		.json = o.json,
+		.actions = o.action != ACTION_NONE,
+		.log_file = o.log_file,
+	};
+	if (report_open(&rep, &ro) != 0) {
 		fprintf(stderr, "ERROR: Can't open the log file %s: %s\n", o.log_file, strerror(errno));
 		return 2;
 	}
@@ -132,7 +142,7 @@ int main(int argc, char **argv)
 		}
 		snprintf(no_daemon, sizeof(no_daemon), "no answer to PING");
 	}
-	if (quarantine_open(&q, &o, err, sizeof(err)) != 0) {
+	if (quarantine_open(&q, o.action, o.action_dir, err, sizeof(err)) != 0) {
 		/* before anything is scanned: no silent scan without the action asked for */
 		report_error(&rep, "%s", err);
 		status = 2;
@@ -140,14 +150,27 @@ int main(int argc, char **argv)
 	}
 	if (o.action != ACTION_NONE && o.allmatch)
 		report_warning(&rep, "--allmatch is ignored when quarantine actions are enabled.");
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.opts = &o;
-	ctx.quarantine = o.action != ACTION_NONE ? &q : NULL;
-	ctx.conf = &conf;
-	ctx.endpoints = &eps;
-	ctx.rep = &rep;
-	ctx.no_daemon = no_daemon[0] != '\0' ? no_daemon : NULL;
-	status = scan_run(&ctx);
+	ss = (struct scan_settings){
+		.targets = o.targets,
+		.n_targets = o.n_targets,
+		.file_list = o.file_list,
+		.multiscan = o.multiscan,
+		.allmatch = o.allmatch,
+		.stream = o.stream,
+		.fdpass = o.fdpass,
+		.action = o.action,
+		.timeout = o.timeout,
+		.max_inflight = o.max_inflight,
+		.max_inflight_given = o.max_inflight_given,
+		.local = o.local,
+		.local_fallback = o.local_fallback,
+		.no_daemon = no_daemon[0] != '\0' ? no_daemon : NULL,
+		.database = o.database,
+		.progress = o.progress,
+		.quiet = o.quiet,
+		.no_summary = o.no_summary,
+	};
+	status = scan_run(&ss, &conf, &eps, &rep, o.action != ACTION_NONE ? &q : NULL);
 out:
 	quarantine_close(&q);
 	conf_free(&conf);

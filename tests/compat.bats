@@ -311,10 +311,12 @@ same_as_ref() {
     [[ $stderr == *"--fdpass needs a Unix socket"* ]]
 }
 
-@test "--stream with --fdpass is a usage error" {
-    run "$NG" -c "$LAB_CONF" --stream --fdpass tree
-    [ "$status" -eq 2 ]
-    [[ $output == *"--stream and --fdpass"* ]]
+@test "--stream with --fdpass: accepted as clamdscan accepts it (MIMEDefang's command line)" {
+    same_as_ref -c "$LAB_CONF" --no-summary --infected --fdpass --stream tree
+    [ "$ng_status" -eq 1 ]
+    [[ $ng_out == *"eicar.com: $EICAR_SIG FOUND"* ]]
+    same_as_ref -c "$LAB_CONF" --stream --fdpass tree/clean.txt
+    [ "$ng_status" -eq 0 ]
 }
 
 @test "-m --stream and -m --fdpass find the same as clamdscan" {

@@ -826,7 +826,7 @@ session_accounting() {
 # every 0.3 s, well over --timeout=1 in total. PING trickles too, so only a
 # timer that restarts on progress gets the result.
 @test "--timeout=1 with a reply trickling a byte every 0.3 s: progress resets the timer, OK, exit 0" {
-    fake_start trickle --trickle-delay 0.3
+    fake_start trickle --misbehave-on scan --trickle-delay 0.3
     local d
     d=$(mktemp -d /tmp/ngXXXX)
     printf 'clean\n' >"$d/f"

@@ -692,7 +692,7 @@ good_pair() {
     make_many "$T/t" 20 10
 }
 
-@test "without -m, two daemons: files alternate, one SCAN request each, no CONTSCAN" {
+@test "without -m, two daemons: files shared out, one SCAN request each, no CONTSCAN" {
     good_pair
     run --separate-stderr timeout 60 "$NG" -c "$NOSOCK" --socket="$S1" --socket="$S2" --no-summary "$T/t"
     [ "$status" -eq 1 ]
@@ -700,7 +700,8 @@ good_pair() {
     [ "${#lines[@]}" -eq 3 ]
     n1=$(grep -c ' < zSCAN ' "$L1") n2=$(grep -c ' < zSCAN ' "$L2")
     [ $((n1 + n2)) -eq 21 ]
-    ((n1 - n2 <= 1 && n2 - n1 <= 1))
+    # two in flight over both: each daemon takes a fair share
+    ((n1 >= 5 && n2 >= 5))
     ! grep -q -E ' < [zn]?(CONTSCAN|MULTISCAN|INSTREAM|FILDES)' "$L1" "$L2"
     run answered "$T/t.all" "$L1" "$L2"
     assert_success
@@ -715,7 +716,7 @@ good_pair() {
     [ "${#lines[@]}" -eq 3 ]
     n1=$(grep -c ' < zINSTREAM' "$L1") n2=$(grep -c ' < zINSTREAM' "$L2")
     [ $((n1 + n2)) -eq 21 ]
-    ((n1 - n2 <= 1 && n2 - n1 <= 1))
+    ((n1 >= 5 && n2 >= 5))
     ! grep -q -E ' < [zn]?(SCAN|CONTSCAN|MULTISCAN|FILDES) ' "$L1" "$L2"
 }
 
@@ -732,7 +733,7 @@ good_pair() {
     [ "${#lines[@]}" -eq 3 ]
     n1=$(grep -c ' < zFILDES' "$L1") n2=$(grep -c ' < zINSTREAM' "$L2")
     [ $((n1 + n2)) -eq 21 ]
-    ((n1 >= 10 && n2 >= 10))
+    ((n1 >= 5 && n2 >= 5))
     ! grep -q -E ' < [zn]?(SCAN|CONTSCAN|MULTISCAN|INSTREAM) ' "$L1"
     ! grep -q -E ' < [zn]?(SCAN|CONTSCAN|MULTISCAN|FILDES) ' "$L2"
 }

@@ -22,17 +22,18 @@
 /* NAME, NAME.001 ... NAME.999, then the quarantine is full for NAME. */
 #define MAX_SUFFIX 999
 
-int quarantine_open(struct quarantine *q, const struct ng_options *o, char *err, size_t len)
+int quarantine_open(struct quarantine *q, enum ng_action action, const char *dir, char *err,
+		    size_t len)
 {
 	char *path;
 	size_t n;
 
-	q->action = o->action;
+	q->action = action;
 	q->dirfd = -1;
 	q->dir = NULL;
-	if (o->action == ACTION_NONE || o->action == ACTION_REMOVE)
+	if (action == ACTION_NONE || action == ACTION_REMOVE)
 		return 0;
-	path = strdup(o->action_dir);
+	path = strdup(dir);
 	if (path == NULL) {
 		snprintf(err, len, "out of memory");
 		return -1;
@@ -47,7 +48,7 @@ int quarantine_open(struct quarantine *q, const struct ng_options *o, char *err,
 		/* Linux says ENOTDIR for a symlink under O_DIRECTORY: tell them apart */
 		bool link = errno == ELOOP || (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode));
 
-		snprintf(err, len, "quarantine directory %s: %s", o->action_dir,
+		snprintf(err, len, "quarantine directory %s: %s", dir,
 			 link		    ? "is a symbolic link (refused: it could be redirected)"
 			 : errno == ENOTDIR ? "is not a directory"
 					    : strerror(errno));
@@ -55,7 +56,7 @@ int quarantine_open(struct quarantine *q, const struct ng_options *o, char *err,
 		return -1;
 	}
 	if (faccessat(q->dirfd, ".", W_OK | X_OK, AT_EACCESS) != 0) {
-		snprintf(err, len, "quarantine directory %s: not writable: %s", o->action_dir,
+		snprintf(err, len, "quarantine directory %s: not writable: %s", dir,
 			 strerror(errno));
 		free(path);
 		quarantine_close(q);
@@ -79,7 +80,7 @@ void quarantine_close(struct quarantine *q)
 }
 
 /* True when dirfd's entry name is the file f was opened as. */
-static bool is_scanned_file(int dirfd, const char *name, const struct scan_file *f)
+static bool is_scanned_file(int dirfd, const char *name, const struct scan_item *f)
 {
 	struct stat st;
 
@@ -99,7 +100,7 @@ static void candidate(char *buf, size_t len, const char *base, int i)
 /* Renames f into the quarantine under the first free name, never replacing
  * one. Returns 0, -1 (errno; EXDEV across filesystems, EEXIST all names
  * taken), or -2 when what was renamed was not f (put back). */
-static int rename_in(const struct quarantine *q, const struct scan_file *f, char *dest, size_t len)
+static int rename_in(const struct quarantine *q, const struct scan_item *f, char *dest, size_t len)
 {
 	for (int i = 0; i <= MAX_SUFFIX; i++) {
 		candidate(dest, len, f->name, i);
@@ -121,7 +122,7 @@ static int rename_in(const struct quarantine *q, const struct scan_file *f, char
  * quarantine (O_EXCL, never following a planted symlink), keeping mode bits,
  * times and, as root, the owner; synced before it counts. On any failure
  * the partial copy is removed. Returns 0 or -1 (errno). */
-static int copy_in(const struct quarantine *q, const struct scan_file *f, const char *base,
+static int copy_in(const struct quarantine *q, const struct scan_item *f, const char *base,
 		   char *dest, size_t len)
 {
 	struct stat src, dst;
@@ -195,7 +196,7 @@ fail:
 /* Removes f by first moving it into a private directory of ours next to it
  * (0700: nobody can swap anything in there), checking it is f, and only
  * then unlinking. Returns 0, -1 (errno) or -2 (not f: put back). */
-static int remove_checked(const struct scan_file *f)
+static int remove_checked(const struct scan_item *f)
 {
 	char priv[64];
 	int pfd = -1, rc = -1, saved = 0;
@@ -230,7 +231,7 @@ out:
 
 /* Moves f: a rename on one filesystem, else a checked copy and then a
  * checked removal of the original (a failure leaves the original). */
-static int move(const struct quarantine *q, const struct scan_file *f, char *dest, size_t len)
+static int move(const struct quarantine *q, const struct scan_item *f, char *dest, size_t len)
 {
 	int rc = rename_in(q, f, dest, len);
 
@@ -259,7 +260,7 @@ static const char *failure(int rc)
 }
 
 void quarantine_act(const struct quarantine *q, struct report *rep, struct tally *t,
-		    const struct scan_file *f)
+		    const struct scan_item *f)
 {
 	char dest[NAME_MAX + 8];
 	int rc;

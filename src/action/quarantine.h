@@ -4,8 +4,9 @@
 #ifndef NG_ACTION_H
 #define NG_ACTION_H
 
+#include "core/item.h"
+#include "core/result.h"
 #include "output/report.h"
-#include "scan/walk.h"
 
 struct quarantine {
 	enum ng_action action;
@@ -16,13 +17,14 @@ struct quarantine {
 /* Opens the quarantine directory before anything is scanned: it must exist,
  * be a directory, not be a symlink, and be writable. Returns 0, or -1 with a
  * message naming it in err. */
-int quarantine_open(struct quarantine *q, const struct ng_options *o, char *err, size_t len);
+int quarantine_open(struct quarantine *q, enum ng_action action, const char *dir, char *err,
+		    size_t len);
 
 void quarantine_close(struct quarantine *q);
 
 /* Acts on f, found infected: prints clamdscan's line ("moved to", "copied
  * to", "Removed.") or an error, and counts what could not be done. */
 void quarantine_act(const struct quarantine *q, struct report *rep, struct tally *t,
-		    const struct scan_file *f);
+		    const struct scan_item *f);
 
 #endif

@@ -8,9 +8,14 @@
 #include <sys/socket.h>
 
 #include "core/conf.h"
-#include "cli/options.h"
 
 #define ENDPOINT_MAX 32
+
+/* A daemon named on the command line: --socket=PATH or --host=HOST[:PORT]. */
+struct ng_daemon_arg {
+	bool tcp;          /* --host */
+	const char *value; /* points into argv */
+};
 /* clamd's TCP port when --host names none */
 #define ENDPOINT_DEFAULT_PORT 3310
 

@@ -125,6 +125,17 @@ static char *take_id(char *rec, long *id)
 	return p + 2;
 }
 
+/* Replies naming a file that was not scanned and is no error. */
+static const struct {
+	const char *suffix;
+	enum reply_status status;
+} notices[] = {
+	{ ": Excluded", REPLY_EXCLUDED },
+	{ ": Excluded (another filesystem)", REPLY_EXCLUDED },
+	{ ": Symbolic link", REPLY_EXCLUDED },
+	{ ": Empty file", REPLY_EMPTY },
+};
+
 int reply_parse(char *rec, bool with_id, const char *hint, struct reply *r)
 {
 	char *line = rec, *sep;
@@ -141,6 +152,17 @@ int reply_parse(char *rec, bool with_id, const char *hint, struct reply *r)
 	r->status = REPLY_OTHER;
 	r->detail = line;
 
+	for (size_t i = 0; i < sizeof(notices) / sizeof(notices[0]); i++) {
+		size_t n = strlen(notices[i].suffix);
+
+		if (len > n && ends_with(line, len, notices[i].suffix)) {
+			line[len - n] = '\0';
+			r->status = notices[i].status;
+			r->path = line;
+			r->detail = notices[i].suffix + 2;
+			return 0;
+		}
+	}
 	if (ends_with(line, len, ": OK")) {
 		if (len == 4)
 			return 0; /* ": OK" names no file: stays REPLY_OTHER */

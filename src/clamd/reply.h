@@ -43,10 +43,13 @@ int splitter_next(struct reply_splitter *s, char **rec, size_t *len);
 size_t splitter_pending(const struct reply_splitter *s);
 
 enum reply_status {
-	REPLY_OK,    /* "path: OK" */
-	REPLY_FOUND, /* "path: Signature FOUND" */
-	REPLY_ERROR, /* "path: message ERROR" or "message ERROR" */
-	REPLY_OTHER, /* anything else: PONG, UNKNOWN COMMAND, garbage */
+	REPLY_OK,       /* "path: OK" */
+	REPLY_FOUND,    /* "path: Signature FOUND" */
+	REPLY_ERROR,    /* "path: message ERROR" or "message ERROR" */
+	REPLY_EXCLUDED, /* "path: Excluded", "path: Excluded (another filesystem)",
+			 * "path: Symbolic link": the daemon's rules passed it over */
+	REPLY_EMPTY,    /* "path: Empty file": nothing to scan */
+	REPLY_OTHER,    /* anything else: PONG, UNKNOWN COMMAND, garbage */
 };
 
 struct reply {

@@ -311,8 +311,6 @@ enum ng_opts_status options_parse(int argc, char **argv, struct ng_options *o)
 		if (st != OPTS_OK)
 			return st;
 	}
-	if (o->stream && o->fdpass)
-		return usage_error(o, "--stream and --fdpass cannot be used together: choose one transport");
 	if (o->local && o->local_fallback)
 		return usage_error(o, "--local and --local-fallback cannot be used together: choose one");
 	if (o->local && (o->ping_given || o->wait || reload))

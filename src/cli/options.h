@@ -11,7 +11,8 @@
 /* Each request in flight holds a descriptor: keep well under RLIMIT_NOFILE. */
 #define OPTIONS_MAX_INFLIGHT 256
 
-enum ng_action { ACTION_NONE, ACTION_REMOVE, ACTION_MOVE, ACTION_COPY };
+#include "clamd/endpoint.h"
+#include "core/result.h"
 
 /* What main() should do once options are parsed. */
 enum ng_command {
@@ -25,11 +26,6 @@ enum ng_command {
 /* --socket and --host given, at most this many in all. */
 #define OPTIONS_MAX_DAEMONS 16
 
-/* A daemon named on the command line: --socket=PATH or --host=HOST[:PORT]. */
-struct ng_daemon_arg {
-	bool tcp;          /* --host */
-	const char *value; /* points into argv */
-};
 
 enum ng_opts_status {
 	OPTS_OK = 0,

@@ -1,9 +1,11 @@
-/* Local scanning with libclamav. The library is opened with dlopen when a
- * local scan starts, never linked: <clamav.h> gives only types and
- * constants. One engine is compiled per run; with -m a small pool of threads
- * shares it (cl_scandesc is thread-safe on a compiled engine), fed through a
- * bounded queue, and every result is reported from the submitting thread so
- * output lines never interleave. */
+/* The local driver: files scanned in this process with libclamav, for
+ * --local and --local-fallback, so a local scan prints what a daemon scan
+ * of the same tree prints. The library is opened with dlopen when a local
+ * scan starts, never linked (a daemon scan never pays for it): <clamav.h>
+ * gives only types and constants. One engine is compiled per run; with -m
+ * a small pool of threads shares it (cl_scandesc is thread-safe on a
+ * compiled engine), fed through a bounded queue, and every result goes to
+ * the sink from the submitting thread so output lines never interleave. */
 #include "config.h"
 
 #include <errno.h>
@@ -11,36 +13,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "driver/driver.h"
 #include "util/fdio.h"
-#include "driver/local.h"
+
+/* The soname loaded; Debian 12's libclamav12 package (ClamAV 1.x). */
+#define LOCAL_LIBCLAMAV "libclamav.so.12"
 
 #ifndef HAVE_CLAMAV_H
 
 /* Built without clamav.h: --local says so and nothing is scanned. */
-struct local {
-	int unused;
-};
-
-struct local *local_new(struct scan_ctx *ctx, unsigned threads)
+static struct driver *local_open(const struct driver_env *env)
 {
-	(void)threads;
-	report_error(ctx->rep, "local scanning is not available: this clamdscan-ng was built without "
+	report_error(env->msg, "local scanning is not available: this clamdscan-ng was built without "
 			       "libclamav support (clamav.h, Debian package libclamav-dev, was missing)");
 	return NULL;
 }
 
-void local_submit(struct local *l, struct scan_file *f)
+static void local_submit(struct driver *l, struct scan_item *it)
 {
 	(void)l;
-	scan_file_free(f);
+	scan_item_free(it);
 }
 
-void local_drain(struct local *l)
+static void local_drain(struct driver *l)
 {
 	(void)l;
 }
 
-void local_finish(struct local *l)
+static void local_close(struct driver *l)
 {
 	free(l);
 }
@@ -56,8 +56,6 @@ void local_finish(struct local *l)
 #include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include "scan/verdict.h"
 
 /* Signature names kept for one -z scan; further matches are not listed. */
 #define MAX_MATCHES 64
@@ -106,7 +104,7 @@ static const struct {
 
 /* One file on its way through a scanning thread. */
 struct job {
-	struct scan_file *file;
+	struct scan_item *file;
 	struct job *next;
 	cl_error_t rc;
 	const char *virname;         /* engine memory: valid while the engine lives */
@@ -117,8 +115,8 @@ struct job {
 	char message[MESSAGE_LEN];   /* libclamav's last warning or error in this scan */
 };
 
-struct local {
-	struct scan_ctx *ctx;
+struct driver {
+	struct driver_env env;
 	struct clamav_api api;
 	struct cl_engine *engine;
 	struct cl_scan_options scan_opts;
@@ -172,14 +170,14 @@ static void on_virus(int fd, const char *virname, void *context)
 
 /* Opens libclamav and finds every function used. Returns 0, or -1 after
  * reporting. */
-static int load_library(struct local *l)
+static int load_library(struct driver *l)
 {
 	struct clamav_api *api = &l->api;
 	cl_error_t rc;
 
 	api->handle = dlopen(LOCAL_LIBCLAMAV, RTLD_NOW | RTLD_LOCAL);
 	if (api->handle == NULL) {
-		report_error(l->ctx->rep,
+		report_error(l->env.msg,
 			     "local scanning needs libclamav, which cannot be loaded: %s "
 			     "(install the Debian package libclamav12)",
 			     dlerror());
@@ -189,7 +187,7 @@ static int load_library(struct local *l)
 		void *sym = dlsym(api->handle, api_symbols[i].name);
 
 		if (sym == NULL) {
-			report_error(l->ctx->rep, "%s has no function %s: not the libclamav this program needs",
+			report_error(l->env.msg, "%s has no function %s: not the libclamav this program needs",
 				     LOCAL_LIBCLAMAV, api_symbols[i].name);
 			return -1;
 		}
@@ -199,7 +197,7 @@ static int load_library(struct local *l)
 	api->set_clcb_msg(on_message);
 	rc = api->init(CL_INIT_DEFAULT);
 	if (rc != CL_SUCCESS) {
-		report_error(l->ctx->rep, "libclamav failed to initialise: %s", api->strerror(rc));
+		report_error(l->env.msg, "libclamav failed to initialise: %s", api->strerror(rc));
 		return -1;
 	}
 	return 0;
@@ -224,9 +222,9 @@ static int count_entries(const char *dir)
 
 /* Applies clamd.conf's limits as clamd applies them. Returns 0 or -1
  * (reported). */
-static int set_limits(struct local *l)
+static int set_limits(struct driver *l)
 {
-	const struct ng_conf *c = l->ctx->conf;
+	const struct ng_conf *c = l->env.conf;
 	const struct {
 		enum cl_engine_field field;
 		long long value;
@@ -242,7 +240,7 @@ static int set_limits(struct local *l)
 		cl_error_t rc = l->api.engine_set_num(l->engine, limits[i].field, limits[i].value);
 
 		if (rc != CL_SUCCESS) {
-			report_error(l->ctx->rep, "%s %lld: libclamav refused it: %s", limits[i].key,
+			report_error(l->env.msg, "%s %lld: libclamav refused it: %s", limits[i].key,
 				     limits[i].value, l->api.strerror(rc));
 			return -1;
 		}
@@ -252,16 +250,16 @@ static int set_limits(struct local *l)
 
 /* Loads the signature databases and compiles the engine, once. Returns 0,
  * or -1 after an error naming the directory. */
-static int load_engine(struct local *l)
+static int load_engine(struct driver *l)
 {
-	struct report *rep = l->ctx->rep;
-	const char *dir = l->ctx->opts->database;
+	struct report *rep = l->env.msg;
+	const char *dir = l->env.database;
 	unsigned int sigs = 0;
 	cl_error_t rc;
 	int n;
 
 	if (dir == NULL)
-		dir = l->ctx->conf->database_directory;
+		dir = l->env.conf->database_directory;
 	if (dir == NULL)
 		dir = l->api.retdbdir();
 	n = count_entries(dir);
@@ -308,9 +306,9 @@ static int load_engine(struct local *l)
 
 /* The scan options clamd uses: its defaults, with the clamd.conf keys read
  * here (ScanArchive, AlertExceedsMax). */
-static void set_scan_options(struct local *l)
+static void set_scan_options(struct driver *l)
 {
-	const struct ng_conf *c = l->ctx->conf;
+	const struct ng_conf *c = l->env.conf;
 	struct cl_scan_options *o = &l->scan_opts;
 
 	memset(o, 0, sizeof(*o));
@@ -328,8 +326,7 @@ static void set_scan_options(struct local *l)
 		o->parse |= CL_SCAN_PARSE_ARCHIVE;
 	if (c->alert_exceeds_max)
 		o->heuristic |= CL_SCAN_HEURISTIC_EXCEEDS_MAX;
-	/* as with a daemon, -z gives way to a quarantine action */
-	l->allmatch = l->ctx->opts->allmatch && l->ctx->opts->action == ACTION_NONE;
+	l->allmatch = l->env.allmatch;
 	if (l->allmatch)
 		o->general |= CL_SCAN_GENERAL_ALLMATCHES;
 }
@@ -358,9 +355,9 @@ static int temp_file(void)
  * libclamav: it is copied into an unlinked temporary file first, at most
  * StreamMaxLength bytes, as much as a daemon would be sent. Returns 0, or
  * -1 with errno. */
-static int spool_stdin(struct local *l, struct job *j)
+static int spool_stdin(struct driver *l, struct job *j)
 {
-	uint64_t limit = l->ctx->conf->stream_max_length, got = 0;
+	uint64_t limit = l->env.conf->stream_max_length, got = 0;
 	struct stat st;
 	char *buf;
 	int fd, saved;
@@ -409,7 +406,7 @@ fail:
 }
 
 /* Scans one file (any thread). */
-static void scan_job(struct local *l, struct job *j)
+static void scan_job(struct driver *l, struct job *j)
 {
 	struct cl_scan_options o = l->scan_opts; /* libclamav takes it non-const */
 	unsigned long int scanned = 0;
@@ -419,42 +416,41 @@ static void scan_job(struct local *l, struct job *j)
 					 l->engine, &o, j);
 }
 
-/* Reports a scanned file and frees the job (submitting thread only). */
-static void report_job(struct local *l, struct job *j)
+/* Hands a scanned file to the sink and frees the job (submitting thread
+ * only). */
+static void report_job(struct driver *l, struct job *j)
 {
-	struct scan_ctx *ctx = l->ctx;
-	enum reply_status st = REPLY_ERROR;
-	const char *detail;
+	const struct result_sink *sink = &l->env.sink;
+	enum verdict v = VERDICT_ERROR;
+	const char *detail = NULL;
 	char msg[MESSAGE_LEN + 64];
 
 	if (j->message[0] != '\0')
-		report_verbose(ctx->rep, "%s: libclamav: %s", j->file->shown, j->message);
+		report_verbose(l->env.msg, "%s: libclamav: %s", j->file->shown, j->message);
 	switch (j->rc) {
 	case CL_VIRUS:
-		st = REPLY_FOUND;
+		v = VERDICT_INFECTED;
 		if (l->allmatch && j->n_matches > 0) {
 			/* clamd's -z: one line per signature, one infected file */
-			for (unsigned i = 0; i + 1 < j->n_matches; i++)
-				report_found(ctx->rep, j->file->shown, j->matches[i]);
-			detail = j->matches[j->n_matches - 1];
-		} else if (j->virname != NULL) {
-			detail = j->virname;
+			for (unsigned i = 0; i < j->n_matches; i++)
+				sink->found(sink->arg, j->file, j->matches[i]);
 		} else {
-			detail = j->n_matches > 0 ? j->matches[0] : "Unknown";
+			sink->found(sink->arg, j->file,
+				    j->virname != NULL ? j->virname
+				    : j->n_matches > 0 ? j->matches[0] : "Unknown");
 		}
 		break;
 	case CL_CLEAN:
-		st = REPLY_OK;
-		detail = NULL;
+		v = VERDICT_CLEAN;
 		if (j->truncated) {
 			snprintf(msg, sizeof(msg),
 				 "Not scanned whole: larger than StreamMaxLength (%llu bytes).",
-				 (unsigned long long)ctx->conf->stream_max_length);
-			st = REPLY_ERROR;
+				 (unsigned long long)l->env.conf->stream_max_length);
+			v = VERDICT_ERROR;
 			detail = msg;
 		} else if (j->read_errno != 0) {
 			snprintf(msg, sizeof(msg), "Read error: %s.", strerror(j->read_errno));
-			st = REPLY_ERROR;
+			v = VERDICT_ERROR;
 			detail = msg;
 		}
 		break;
@@ -463,7 +459,7 @@ static void report_job(struct local *l, struct job *j)
 		detail = l->api.strerror(j->rc);
 		break;
 	}
-	verdict_report(ctx, j->file, st, detail);
+	sink->end(sink->arg, j->file, v, detail);
 	for (unsigned i = 0; i < j->n_matches; i++)
 		free(j->matches[i]);
 	free(j);
@@ -472,7 +468,7 @@ static void report_job(struct local *l, struct job *j)
 /* A scanning thread: takes queued jobs until told to stop. */
 static void *worker(void *arg)
 {
-	struct local *l = arg;
+	struct driver *l = arg;
 
 	pthread_mutex_lock(&l->lock);
 	for (;;) {
@@ -499,7 +495,7 @@ static void *worker(void *arg)
 }
 
 /* Reports every scanned job; with wait, first waits for at least one. */
-static void collect(struct local *l, bool wait)
+static void collect(struct driver *l, bool wait)
 {
 	struct job *list;
 
@@ -520,22 +516,22 @@ static void collect(struct local *l, bool wait)
 }
 
 /* Starts up to n scanning threads. Returns 0, or -1 when none started. */
-static int start_threads(struct local *l, unsigned n)
+static int start_threads(struct driver *l, unsigned n)
 {
 	l->threads = calloc(n, sizeof(*l->threads));
 	if (l->threads == NULL) {
-		report_error(l->ctx->rep, "out of memory");
+		report_error(l->env.msg, "out of memory");
 		return -1;
 	}
 	for (unsigned i = 0; i < n; i++) {
 		int rc = pthread_create(&l->threads[i], NULL, worker, l);
 
 		if (rc != 0 && i == 0) {
-			report_error(l->ctx->rep, "cannot start a scanning thread: %s", strerror(rc));
+			report_error(l->env.msg, "cannot start a scanning thread: %s", strerror(rc));
 			return -1;
 		}
 		if (rc != 0) {
-			report_warning(l->ctx->rep, "only %u scanning threads could be started: %s", i,
+			report_warning(l->env.msg, "only %u scanning threads could be started: %s", i,
 				       strerror(rc));
 			break;
 		}
@@ -543,19 +539,26 @@ static int start_threads(struct local *l, unsigned n)
 	}
 	/* enough queued that no thread waits for the walk, and no more */
 	l->window = 2 * l->n_threads;
-	report_verbose(l->ctx->rep, "Scanning with %u threads sharing one engine", l->n_threads);
+	report_verbose(l->env.msg, "Scanning with %u threads sharing one engine", l->n_threads);
 	return 0;
 }
 
-struct local *local_new(struct scan_ctx *ctx, unsigned threads)
+static void local_close(struct driver *l);
+
+/* Loads libclamav, the signature databases (--database, else
+ * DatabaseDirectory, else libclamav's default) and clamd.conf's limits, and
+ * compiles the engine once. Without -m (ordered) files are scanned in the
+ * calling thread, in order; with it, env->window threads share the engine. */
+static struct driver *local_open(const struct driver_env *env)
 {
-	struct local *l = calloc(1, sizeof(*l));
+	struct driver *l = calloc(1, sizeof(*l));
+	unsigned threads = env->ordered ? 0 : env->window;
 
 	if (l == NULL) {
-		report_error(ctx->rep, "out of memory");
+		report_error(env->msg, "out of memory");
 		return NULL;
 	}
-	l->ctx = ctx;
+	l->env = *env;
 	l->todo_tail = &l->todo;
 	l->done_tail = &l->done;
 	pthread_mutex_init(&l->lock, NULL);
@@ -568,19 +571,16 @@ struct local *local_new(struct scan_ctx *ctx, unsigned threads)
 		goto fail;
 	return l;
 fail:
-	local_finish(l);
+	local_close(l);
 	return NULL;
 }
 
-void local_submit(struct local *l, struct scan_file *f)
+static void local_submit(struct driver *l, struct scan_item *f)
 {
-	struct scan_ctx *ctx = l->ctx;
-	struct job *j;
+	struct job *j = calloc(1, sizeof(*j));
 
-	ctx->tally.submitted++;
-	j = calloc(1, sizeof(*j));
 	if (j == NULL) {
-		verdict_report(ctx, f, REPLY_ERROR, "Out of memory.");
+		l->env.sink.end(l->env.sink.arg, f, VERDICT_ERROR, "Out of memory.");
 		return;
 	}
 	j->file = f;
@@ -589,7 +589,7 @@ void local_submit(struct local *l, struct scan_file *f)
 
 		snprintf(msg, sizeof(msg), "Not scanned: cannot store standard input in a temporary file: %s.",
 			 strerror(errno));
-		verdict_report(ctx, f, REPLY_ERROR, msg);
+		l->env.sink.end(l->env.sink.arg, f, VERDICT_ERROR, msg);
 		free(j);
 		return;
 	}
@@ -609,13 +609,13 @@ void local_submit(struct local *l, struct scan_file *f)
 	pthread_mutex_unlock(&l->lock);
 }
 
-void local_drain(struct local *l)
+static void local_drain(struct driver *l)
 {
 	while (l->outstanding > 0)
 		collect(l, true);
 }
 
-void local_finish(struct local *l)
+static void local_close(struct driver *l)
 {
 	if (l == NULL)
 		return;
@@ -638,3 +638,11 @@ void local_finish(struct local *l)
 }
 
 #endif /* HAVE_CLAMAV_H */
+
+const struct driver_ops driver_local = {
+	.name = "local",
+	.open = local_open,
+	.submit = local_submit,
+	.drain = local_drain,
+	.close = local_close,
+};

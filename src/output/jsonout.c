@@ -9,7 +9,7 @@
 
 #include "output/jsonout.h"
 #include "util/utf8.h"
-#include "output/report.h"
+#include "core/result.h"
 
 /* json-c escapes "/" by default: paths read better without it. */
 #define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
@@ -204,6 +204,12 @@ void jsonout_ok(struct jsonout *j, const char *path)
 	write_line(j, file_object(path, "clean"));
 }
 
+void jsonout_excluded(struct jsonout *j, const char *path)
+{
+	flush_pending(j);
+	write_line(j, file_object(path, "excluded"));
+}
+
 void jsonout_error(struct jsonout *j, const char *path, const char *message)
 {
 	struct json_object *o;
@@ -258,6 +264,7 @@ void jsonout_summary(struct jsonout *j, const struct tally *t, const struct time
 	json_object_object_add(o, "requests_clean", json_object_new_uint64(t->clean));
 	json_object_object_add(o, "requests_infected", json_object_new_uint64(t->infected));
 	json_object_object_add(o, "requests_failed", json_object_new_uint64(t->failed));
+	json_object_object_add(o, "requests_excluded", json_object_new_uint64(t->excluded));
 	json_utc_time(when, sizeof(when), start);
 	json_object_object_add(o, "start", json_object_new_string(when));
 	json_utc_time(when, sizeof(when), end);

@@ -29,6 +29,9 @@ void jsonout_found(struct jsonout *j, const char *path, const char *signature);
 /* {"type":"file","path":...,"result":"clean"} */
 void jsonout_ok(struct jsonout *j, const char *path);
 
+/* {"type":"file","path":...,"result":"excluded"} */
+void jsonout_excluded(struct jsonout *j, const char *path);
+
 /* {"type":"file","path":...,"result":"error","error":...}; path may be NULL. */
 void jsonout_error(struct jsonout *j, const char *path, const char *message);
 

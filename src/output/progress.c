@@ -21,19 +21,17 @@ struct progress {
 	int fd;
 	bool stdout_tty;
 	bool begun, ended, shown;
-	bool count_targets;
-	size_t n_targets;
-	unsigned long targets, files, infected;
+	unsigned long files, infected;
 	unsigned long long bytes;
 	struct timespec start, last; /* last draw; zero before the first */
 	char name[NAME_MAX_KEPT];
 };
 
-bool progress_wanted(const struct ng_options *o)
+bool progress_wanted(int setting, bool quiet)
 {
-	if (o->progress >= 0)
-		return o->progress == 1;
-	return !o->quiet && isatty(STDERR_FILENO);
+	if (setting >= 0)
+		return setting == 1;
+	return !quiet && isatty(STDERR_FILENO);
 }
 
 struct progress *progress_new(FILE *out, int fd, bool stdout_tty)
@@ -160,18 +158,10 @@ static void draw(struct progress *p, const struct timespec *now)
 	char head[200], size[32], rate[32], line[1024];
 	double secs = elapsed(&p->start, now);
 
-	if (p->count_targets) {
-		if (p->n_targets > 0)
-			snprintf(head, sizeof(head), "%lu/%zu scanned, %lu infected", p->targets,
-				 p->n_targets, p->infected);
-		else
-			snprintf(head, sizeof(head), "%lu scanned, %lu infected", p->targets, p->infected);
-	} else {
-		human(size, sizeof(size), (double)p->bytes, "");
-		human(rate, sizeof(rate), secs > 0.05 ? (double)p->bytes / secs : 0, "/s");
-		snprintf(head, sizeof(head), "%lu file%s, %s, %s, %lu infected", p->files,
-			 p->files == 1 ? "" : "s", size, rate, p->infected);
-	}
+	human(size, sizeof(size), (double)p->bytes, "");
+	human(rate, sizeof(rate), secs > 0.05 ? (double)p->bytes / secs : 0, "/s");
+	snprintf(head, sizeof(head), "%lu file%s, %s, %s, %lu infected", p->files,
+		 p->files == 1 ? "" : "s", size, rate, p->infected);
 	/* one column short of the width: a full line would wrap on some terminals */
 	progress_format(line, sizeof(line), head, p->name, term_cols(p->fd) - 1);
 	fputs(ERASE, p->out);
@@ -196,13 +186,11 @@ static void tick(struct progress *p)
 	draw(p, &now);
 }
 
-void progress_begin(struct progress *p, bool count_targets, size_t n_targets)
+void progress_begin(struct progress *p)
 {
 	if (p == NULL)
 		return;
 	p->begun = true;
-	p->count_targets = count_targets;
-	p->n_targets = n_targets;
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
 }
 
@@ -222,15 +210,6 @@ void progress_file_done(struct progress *p, unsigned long long bytes, bool infec
 	p->bytes += bytes;
 	if (infected)
 		p->infected++;
-	tick(p);
-}
-
-void progress_target_done(struct progress *p, unsigned long infected)
-{
-	if (p == NULL)
-		return;
-	p->targets++;
-	p->infected = infected;
 	tick(p);
 }
 

@@ -8,16 +8,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "cli/options.h"
-
 /* At most this many redraws a second: checked on each event, no thread. */
 #define PROGRESS_HZ 10
 
 struct progress;
 
-/* Whether the options ask for the line: --progress, or by default when
- * stderr is a terminal and not --quiet. */
-bool progress_wanted(const struct ng_options *o);
+/* Whether the line is wanted: setting 1 (--progress) or 0
+ * (--no-progress), or with -1 when stderr is a terminal and not quiet. */
+bool progress_wanted(int setting, bool quiet);
 
 /* A progress line drawn on out (whose descriptor is fd); stdout_tty says
  * whether stdout shares the terminal. Returns memory the caller frees with
@@ -27,19 +25,14 @@ struct progress *progress_new(FILE *out, int fd, bool stdout_tty);
 /* Erases the line and frees p. NULL is accepted. */
 void progress_free(struct progress *p);
 
-/* Starts drawing. With count_targets (path mode: the daemon walks the
- * directories) only arguments are counted; n_targets is their number, or 0
- * when unknown (-f). */
-void progress_begin(struct progress *p, bool count_targets, size_t n_targets);
+/* Starts drawing. */
+void progress_begin(struct progress *p);
 
 /* Names the file (or argument) being scanned now, and redraws if due. */
 void progress_current(struct progress *p, const char *name);
 
 /* One file answered for: bytes more, and whether it was infected. */
 void progress_file_done(struct progress *p, unsigned long long bytes, bool infected);
-
-/* One argument done (path mode); infected is the scan's total so far. */
-void progress_target_done(struct progress *p, unsigned long infected);
 
 /* Erases the line if it is shown; the next event draws it again. */
 void progress_clear(struct progress *p);

@@ -13,19 +13,14 @@
 #include "output/report.h"
 #include "output/sarif.h"
 
-bool tally_balanced(const struct tally *t)
-{
-	return t->submitted == t->clean + t->infected + t->failed;
-}
-
-int report_open(struct report *r, const struct ng_options *o)
+int report_open(struct report *r, const struct report_opts *o)
 {
 	memset(r, 0, sizeof(*r));
 	r->quiet = o->quiet;
 	r->infected_only = o->infected_only;
 	r->verbose = o->verbose;
 	r->to_stdout = o->to_stdout;
-	if (o->json && (r->json = jsonout_new(stdout, o->action != ACTION_NONE)) == NULL)
+	if (o->json && (r->json = jsonout_new(stdout, o->actions)) == NULL)
 		return -1;
 	if (o->log_file == NULL)
 		return 0;
@@ -90,12 +85,6 @@ static void emit(struct report *r, FILE *term, const char *prefix, const char *f
 {
 	va_list copy;
 
-	if (r->before_output != NULL) {
-		void (*hook)(void *) = r->before_output;
-
-		r->before_output = NULL; /* it may write lines itself */
-		hook(r->before_output_arg);
-	}
 	/* no line of ours ever shares the terminal line with the progress line */
 	progress_before_output(r->progress, term);
 	if (r->log != NULL) {
@@ -174,6 +163,15 @@ void report_ok(struct report *r, const char *path)
 	emitf(r, result_stream(r), "", "%s: OK", path);
 	if (r->json != NULL)
 		jsonout_ok(r->json, path);
+}
+
+void report_excluded(struct report *r, const char *path)
+{
+	emitf(r, result_stream(r), "", "%s: Excluded", path);
+	if (r->json != NULL)
+		jsonout_excluded(r->json, path);
+	if (r->sarif != NULL)
+		sarif_excluded(r->sarif, path);
 }
 
 void report_error_result(struct report *r, const char *path, const char *message)

@@ -7,27 +7,22 @@
 #include <stdio.h>
 #include <sys/time.h>
 
-#include "cli/options.h"
+#include "core/result.h"
 
 struct jsonout;
 struct sarif;
 struct progress;
 
-/* What happened to the files of a scan; the summary is printed from it. */
-struct tally {
-	unsigned long submitted;  /* requests sent: each ends as one of the next three */
-	unsigned long clean;
-	unsigned long infected;
-	unsigned long failed;
-	unsigned long infected_files; /* "Infected files:" (path mode counts daemon lines) */
-	unsigned long errors;         /* "Total errors:" */
-	unsigned long not_moved;
-	unsigned long not_removed;
+/* What the user asked of the output. */
+struct report_opts {
+	bool quiet;
+	bool infected_only;
+	bool verbose;
+	bool to_stdout;      /* --stdout */
+	bool json;           /* --json */
+	bool actions;        /* a quarantine action was asked for */
+	const char *log_file; /* -l, or NULL */
 };
-
-/* True when every request sent ended as exactly one of clean, infected,
- * failed: the check made at the end of every scan. */
-bool tally_balanced(const struct tally *t);
 
 struct report {
 	bool quiet;
@@ -42,16 +37,12 @@ struct report {
 	size_t n_daemons;
 	bool local;           /* or libclamav in this process */
 	struct progress *progress; /* the progress line while a scan runs, or NULL */
-	/* called (once, then cleared) before the next line of any kind is
-	 * written: what is pending must come out, or be settled, first */
-	void (*before_output)(void *arg);
-	void *before_output_arg;
 };
 
 /* Sets up output from the options and opens the log file (appending, with
  * clamdscan's separator line). Returns 0, or -1 with errno; the caller
  * reports. */
-int report_open(struct report *r, const struct ng_options *o);
+int report_open(struct report *r, const struct report_opts *o);
 
 void report_close(struct report *r);
 
@@ -70,6 +61,9 @@ void report_found(struct report *r, const char *path, const char *signature);
 
 /* "path: OK", unless -i. */
 void report_ok(struct report *r, const char *path);
+
+/* "path: Excluded": a target clamd.conf's rules exclude, not scanned. */
+void report_excluded(struct report *r, const char *path);
 
 /* A daemon's error result, "path: message ERROR" (path may be NULL). */
 void report_error_result(struct report *r, const char *path, const char *message);

@@ -211,19 +211,20 @@ void sarif_scan_error(struct sarif *s, const char *path, const char *msg)
 	free(text);
 }
 
-/* A notification object of level "error" or "warning" saying text. */
-static struct json_object *notification(bool error, const char *text)
+/* A notification object of level ("error", "warning", "note") saying text. */
+static struct json_object *notification(const char *level, const char *text)
 {
 	struct json_object *n = json_object_new_object();
 
 	if (n == NULL)
 		return NULL;
-	json_object_object_add(n, "level", json_object_new_string(error ? "error" : "warning"));
+	json_object_object_add(n, "level", json_object_new_string(level));
 	json_object_object_add(n, "message", message(text));
 	return n;
 }
 
-void sarif_notify(struct sarif *s, bool error, const char *msg)
+/* Keeps a notification for the invocation, while there is room. */
+static void notify(struct sarif *s, const char *level, const char *text)
 {
 	struct json_object *n;
 
@@ -231,9 +232,24 @@ void sarif_notify(struct sarif *s, bool error, const char *msg)
 		s->notes_dropped++;
 		return;
 	}
-	n = notification(error, msg);
+	n = notification(level, text);
 	if (n != NULL && json_object_array_add(s->notes, n) != 0)
 		json_object_put(n);
+}
+
+void sarif_notify(struct sarif *s, bool error, const char *msg)
+{
+	notify(s, error ? "error" : "warning", msg);
+}
+
+void sarif_excluded(struct sarif *s, const char *path)
+{
+	char *text;
+
+	if (asprintf(&text, "%s: Excluded (not scanned: clamd.conf's ExcludePath)", path) < 0)
+		return;
+	notify(s, "note", text);
+	free(text);
 }
 
 int sarif_finish(struct sarif *s, bool successful, const struct timeval *start,
@@ -251,7 +267,7 @@ int sarif_finish(struct sarif *s, bool successful, const struct timeval *start,
 		char text[120];
 
 		snprintf(text, sizeof(text), "%lu more messages not recorded here", s->notes_dropped);
-		json_object_array_add(s->notes, notification(false, text));
+		json_object_array_add(s->notes, notification("warning", text));
 	}
 	if (inv != NULL) {
 		json_object_object_add(inv, "executionSuccessful", json_object_new_boolean(successful));

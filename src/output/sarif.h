@@ -23,6 +23,10 @@ void sarif_found(struct sarif *s, const char *path, const char *signature);
  * when path is known, else a notification. */
 void sarif_scan_error(struct sarif *s, const char *path, const char *message);
 
+/* A target not scanned because clamd.conf's rules exclude it: a
+ * notification of level "note". */
+void sarif_excluded(struct sarif *s, const char *path);
+
 /* A message of the run (error: true, else a warning), kept for the
  * invocation's toolExecutionNotifications (the first 1000). */
 void sarif_notify(struct sarif *s, bool error, const char *message);

@@ -1,56 +1,66 @@
-/* Transport choice: the spec's "Mode selection" and "Option interactions". */
+/* The choice of transport: the spec's "Mode selection" and "Option
+ * interactions", and clamdscan's client.c for what they leave open. */
 #include "config.h"
 
 #include "scan/plan.h"
 
-struct plan plan_choose(const struct plan_input *in)
+/* Standard input, "-": its descriptor on a local Unix socket when it is a
+ * regular file, its contents otherwise (clamdscan's choice). */
+static struct plan plan_stdin(const struct plan_input *in)
 {
-	struct plan p = { .transport = TRANSPORT_PATH, .path_cmd = PATH_CONTSCAN };
-	bool per_file = in->stream || in->fdpass || !in->daemon_local || in->action;
+	struct plan p = { .driver = DRIVER_IDSESSION, .ordered = true, .open_files = true };
 
-	if (!per_file && in->several) {
-		/* directory commands cannot be shared out; one SCAN per file can,
-		 * over one IDSESSION per daemon */
-		p.client_walk = true;
-		p.parallel = in->multiscan;
-		if (in->allmatch)
-			p.note = "-z has no effect when a scan is spread over several daemons: clamd "
-				 "takes no ALLMATCHSCAN inside IDSESSION";
-		return p;
-	}
-	if (!per_file) {
-		/* -m wins over -z, as in clamdscan: ALLMATCHSCAN has no multiscan form */
-		if (in->multiscan)
-			p.path_cmd = PATH_MULTISCAN;
-		else if (in->allmatch)
-			p.path_cmd = PATH_ALLMATCHSCAN;
-		return p;
-	}
-	p.client_walk = true;
-	p.parallel = in->multiscan;
-	if (in->fdpass && !in->unix_socket) {
-		p.note = "--fdpass needs a Unix socket; the daemon is on TCP, so files are streamed instead";
-		p.transport = TRANSPORT_INSTREAM;
-	} else if (in->fdpass) {
-		p.transport = TRANSPORT_FILDES;
-	} else if (in->stream || !in->daemon_local) {
-		p.transport = TRANSPORT_INSTREAM;
-	} else {
-		/* an action on a local daemon: pass the very descriptor we will act on */
-		p.transport = in->unix_socket ? TRANSPORT_FILDES : TRANSPORT_INSTREAM;
-	}
+	p.request = in->unix_socket && in->daemon_local && !in->stream && in->stdin_regular
+			    ? REQUEST_FILDES
+			    : REQUEST_INSTREAM;
 	return p;
 }
 
-const char *plan_path_command_name(enum path_command c)
+struct plan plan_choose(const struct plan_input *in)
 {
-	switch (c) {
-	case PATH_MULTISCAN:
-		return "MULTISCAN";
-	case PATH_ALLMATCHSCAN:
-		return "ALLMATCHSCAN";
-	case PATH_CONTSCAN:
-	default:
-		return "CONTSCAN";
+	struct plan p = { .driver = DRIVER_IDSESSION, .ordered = !in->multiscan };
+	bool path_mode = in->daemon_local && !in->stream && !in->fdpass && !in->action;
+
+	if (in->local) {
+		/* files opened here, with the walk rules of --fdpass; -z gives way
+		 * to an action, as with a daemon */
+		p.driver = DRIVER_LOCAL;
+		p.open_files = true;
+		p.allmatch = in->allmatch && !in->action;
+		return p;
 	}
+	if (in->stdin_target)
+		return plan_stdin(in);
+	if (path_mode) {
+		/* clamd's walk, done here: one SCAN per file, which every daemon
+		 * can take and every wait on it is bounded */
+		p.want_path = true;
+		p.daemon_walk = true;
+		p.request = REQUEST_SCAN;
+		if (in->allmatch && in->several)
+			p.note = "-z has no effect when a scan is spread over several daemons: clamd "
+				 "takes no ALLMATCHSCAN inside IDSESSION";
+		else if (in->allmatch && !in->multiscan) {
+			/* -m wins over -z, as in clamdscan: ALLMATCHSCAN has no multiscan form */
+			p.driver = DRIVER_PATH;
+			p.allmatch = true;
+		}
+		return p;
+	}
+	p.open_files = true;
+	if (in->stream) {
+		/* --stream wins over --fdpass, as in clamdscan */
+		p.request = REQUEST_INSTREAM;
+	} else if (in->fdpass && !in->unix_socket) {
+		p.note = "--fdpass needs a Unix socket; the daemon is on TCP, so files are streamed instead";
+		p.request = REQUEST_INSTREAM;
+	} else if (in->fdpass) {
+		p.request = REQUEST_FILDES;
+	} else if (!in->daemon_local) {
+		p.request = REQUEST_INSTREAM;
+	} else {
+		/* an action on a local daemon: pass the very descriptor we will act on */
+		p.request = in->unix_socket ? REQUEST_FILDES : REQUEST_INSTREAM;
+	}
+	return p;
 }

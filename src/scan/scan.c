@@ -1,21 +1,23 @@
-/* The scan: choosing the daemon and transport, then each target in turn. */
+/* The scan loop: choosing the daemons and the plan, then each target in
+ * turn, walked here and sent file by file to one driver. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "clamd/conn.h"
 #include "clamd/daemon.h"
-#include "driver/engine.h"
-#include "driver/local.h"
+#include "core/target.h"
+#include "driver/driver.h"
 #include "output/progress.h"
-#include "scan/verdict.h"
+#include "scan/plan.h"
+#include "scan/results.h"
 #include "scan/scan.h"
 #include "scan/walk.h"
 
@@ -25,21 +27,38 @@
 /* Longest line accepted in a -f file list. */
 #define FILE_LIST_MAX_LINE 65536
 
-bool target_covers(const struct target *t, const char *reply)
-{
-	size_t n = strlen(t->real);
+/* Requests in flight without -m: one being scanned and the next already
+ * queued in the daemon, so it never waits for us between files (a round
+ * trip per file costs a quarter of the time); outcomes stay in order. */
+#define PIPELINE_WINDOW 2
 
-	if (strncmp(reply, t->real, n) != 0)
-		return false;
-	return reply[n] == '\0' || reply[n] == '/' || (n == 1 && t->real[0] == '/');
-}
+/* The most threads a local -m scan starts. */
+#define LOCAL_MAX_THREADS 256
 
-const char *target_display(const struct target *t, const char *reply, char *buf, size_t len)
+struct scan_ctx {
+	const struct scan_settings *set;
+	const struct ng_conf *conf;
+	const struct endpoint_list *endpoints;
+	struct report *rep;
+	const struct quarantine *q;
+	const struct endpoint *daemons[ENDPOINT_MAX]; /* one address each, that answered */
+	size_t n_daemons;
+	bool unreachable;       /* no daemon answered: each target says so */
+	int unreachable_errno;  /* why the first one did not */
+	struct plan plan;
+	struct walk_opts walk;
+	struct results *results;
+	struct tally *tally;
+	const struct driver_ops *ops;
+	struct driver *driver;
+};
+
+/* Makes every outcome so far final before a line of the loop's own is
+ * printed: without -m the output keeps the walk's order. */
+static void settle(struct scan_ctx *ctx)
 {
-	if (!t->is_link)
-		return reply;
-	snprintf(buf, len, "%s%s", t->shown, reply + strlen(t->real));
-	return buf;
+	if (ctx->plan.ordered && ctx->driver != NULL)
+		ctx->ops->drain(ctx->driver);
 }
 
 /* clamdscan's absolute form of a command-line path: cwd + "/" + arg, with
@@ -78,17 +97,20 @@ static int target_resolve(struct scan_ctx *ctx, const char *arg, struct target *
 	memset(t, 0, sizeof(*t));
 	t->shown = make_shown(arg);
 	if (t->shown == NULL) {
+		settle(ctx);
 		report_error(ctx->rep, "%s: %s", arg, strerror(errno));
 		return -1;
 	}
 	if (lstat(t->shown, &lst) != 0 || stat(t->shown, &st) != 0 ||
 	    (t->real = realpath(t->shown, NULL)) == NULL) {
+		settle(ctx);
 		report_error(ctx->rep, "Can't access file %s", t->shown);
 		return -1;
 	}
 	t->is_link = S_ISLNK(lst.st_mode);
 	t->is_dir = S_ISDIR(st.st_mode);
 	t->is_regular = S_ISREG(st.st_mode);
+	t->dev = st.st_dev;
 	return 0;
 }
 
@@ -98,212 +120,215 @@ static void target_free(struct target *t)
 	free(t->real);
 }
 
-/* True when nothing went wrong and nothing was found since `before`. */
-static bool all_clean_since(const struct tally *before, const struct tally *now)
+/* Hands it, a file of target group g, to the driver. */
+static void submit(struct scan_ctx *ctx, struct target_group *g, struct scan_item *it)
 {
-	return now->infected_files == before->infected_files && now->errors == before->errors &&
-	       now->failed == before->failed;
+	results_group_add(ctx->results, g, it);
+	progress_current(ctx->rep->progress, it->shown);
+	ctx->ops->submit(ctx->driver, it);
 }
 
-/* Hands f to this scan's per-file driver: libclamav here, or the daemon. */
-static void submit_file(struct scan_ctx *ctx, struct scan_file *f)
+/* A file that could not be sent: its ERROR line, counted; g gets no OK. */
+static void file_error(struct scan_ctx *ctx, struct target_group *g, const char *shown,
+		       const char *what, int err)
 {
-	progress_current(ctx->rep->progress, f->shown);
-	if (ctx->local != NULL)
-		local_submit(ctx->local, f);
-	else
-		engine_submit(ctx->engine, f);
+	settle(ctx);
+	report_error_result(ctx->rep, shown, what);
+	if (err != 0)
+		report_verbose(ctx->rep, "%s: %s", shown, strerror(err));
+	ctx->tally->errors++;
+	results_group_taint(g);
 }
 
-/* Waits until every file submitted has its verdict reported. */
-static void drain_files(struct scan_ctx *ctx)
+/* What a walk event other than a file means. Path mode stands in for
+ * clamd's own walk, whose passing over links, special files and deep
+ * directories no client ever saw; the per-file modes keep clamdscan's own
+ * walk's warnings. */
+static void on_walk_event(struct scan_ctx *ctx, struct target_group *g, const struct walk_event *ev)
 {
-	if (ctx->local != NULL)
-		local_drain(ctx->local);
-	else
-		engine_drain(ctx->engine);
+	bool daemon_walk = ctx->plan.daemon_walk;
+	char msg[300];
+
+	switch (ev->kind) {
+	case WALK_ITEM:
+		break;
+	case WALK_EXCLUDED:
+		report_verbose(ctx->rep, "%s: Excluded", ev->shown);
+		break;
+	case WALK_OTHER_FS:
+		report_verbose(ctx->rep, "%s: Excluded (another filesystem)", ev->shown);
+		break;
+	case WALK_SKIPPED:
+		report_verbose(ctx->rep, "%s: written by this scan (the quarantine or a report), not scanned",
+			       ev->shown);
+		break;
+	case WALK_CYCLE:
+		report_verbose(ctx->rep, "%s: directory cycle, not entered again", ev->shown);
+		break;
+	case WALK_TOO_DEEP:
+		if (daemon_walk) {
+			report_verbose(ctx->rep, "%s: Directory recursion limit reached, not entered",
+				       ev->shown);
+		} else {
+			settle(ctx);
+			report_warning(ctx->rep, "Directory recursion limit reached");
+		}
+		break;
+	case WALK_SPECIAL:
+		if (daemon_walk) {
+			report_verbose(ctx->rep, "%s: Not supported file type, passed over", ev->shown);
+		} else {
+			settle(ctx);
+			report_warning(ctx->rep, "%s: Not supported file type", ev->shown);
+			ctx->tally->errors++;
+			results_group_taint(g);
+		}
+		break;
+	case WALK_UNREADABLE:
+		if (daemon_walk) {
+			/* what clamd says of a directory it cannot read */
+			snprintf(msg, sizeof(msg), "File path check failure: %s.", strerror(ev->err));
+			file_error(ctx, g, ev->shown, msg, 0);
+		} else {
+			file_error(ctx, g, ev->shown, "Can't access file.", ev->err);
+		}
+		break;
+	case WALK_OPEN_FAILED:
+		file_error(ctx, g, ev->shown, "Failed to open file.", ev->err);
+		break;
+	case WALK_CHANGED:
+		file_error(ctx, g, ev->shown, "Changed while being scanned: not scanned.", 0);
+		break;
+	case WALK_NOMEM:
+	default:
+		file_error(ctx, g, ev->shown, "Out of memory.", ENOMEM);
+		break;
+	}
 }
 
-/* The walk's next file; an error it reports on the way (a file it could
- * not open) taints g. Verdicts never arrive inside walk_next. */
-static struct scan_file *next_file(struct scan_ctx *ctx, struct walk *w, struct target_group *g)
+/* Walks the directory t, sending each file. */
+static void walk_target(struct scan_ctx *ctx, struct target_group *g, const struct target *t)
 {
-	unsigned long errors = ctx->tally.errors;
-	struct scan_file *f = walk_next(w);
+	struct walk *w = walk_open(&ctx->walk, t);
+	struct walk_event ev;
+	int rc;
 
-	if (ctx->tally.errors != errors)
-		verdict_group_taint(g);
-	return f;
-}
-
-/* Per-file mode: we walk and open, the daemon gets contents or descriptors
- * (or libclamav scans the descriptors here). As clamdscan, one "target: OK"
- * when every file of it was answered OK; the target's group prints it when
- * its last file ends, while the next target's files are already going. */
-static void perfile_scan_target(struct scan_ctx *ctx, const struct target *t)
-{
-	struct target_group *g = verdict_group_new(ctx, t->shown);
-	struct scan_file *f;
-
-	if (g == NULL) {
-		report_error(ctx->rep, "%s: out of memory", t->shown);
-		ctx->tally.errors++;
+	if (w == NULL) {
+		settle(ctx);
+		report_error(ctx->rep, "Can't access file %s: %s", t->shown, strerror(errno));
+		ctx->tally->errors++;
+		results_group_taint(g);
 		return;
 	}
-	if (t->is_dir) {
-		struct walk *w = walk_open(ctx, t, true);
-
-		if (w == NULL)
-			verdict_group_taint(g);
-		while (w != NULL && (f = next_file(ctx, w, g)) != NULL) {
-			verdict_group_add(g, f);
-			submit_file(ctx, f);
-		}
-		if (w != NULL)
-			walk_close(w);
-	} else if ((f = walk_open_file(ctx, t->real, t->shown, false)) != NULL) {
-		if (ctx->opts->action != ACTION_NONE)
-			walk_hold_parent(f, t->real);
-		verdict_group_add(g, f);
-		submit_file(ctx, f);
-	} else {
-		verdict_group_taint(g); /* reported: a target not scanned is never OK */
+	while ((rc = walk_next(w, &ev)) > 0) {
+		if (ev.kind == WALK_ITEM)
+			submit(ctx, g, ev.item);
+		else
+			on_walk_event(ctx, g, &ev);
 	}
-	verdict_group_walked(ctx, g);
-}
-
-/* Whether "z<COMMAND> <path>\0" fits clamd's command buffer of PATH_MAX + 8
- * bytes; a longer one gets the connection reset without a reply. */
-static bool path_command_fits(const struct scan_ctx *ctx, const struct target *t)
-{
-	size_t frame = 1 + strlen(plan_path_command_name(ctx->plan.path_cmd)) + 1 + strlen(t->real) + 1;
-
-	return frame <= PATH_MAX + 8;
-}
-
-/* A target whose path is too long for a path command: its files go by
- * descriptor (or contents over TCP) instead, under their real names. */
-static void long_path_scan(struct scan_ctx *ctx, const struct target *t)
-{
-	if (ctx->engine == NULL) {
-		enum transport tr =
-			ctx->ep->kind == ENDPOINT_UNIX ? TRANSPORT_FILDES : TRANSPORT_INSTREAM;
-
-		ctx->engine = engine_new(ctx, tr, 1);
-		if (ctx->engine == NULL) {
-			ctx->tally.errors++;
-			return;
-		}
-	}
-	report_verbose(ctx->rep, "%s: path too long for a path command; sending its files instead",
-		       t->shown);
-	perfile_scan_target(ctx, t);
-	drain_files(ctx); /* the path commands that follow print in order */
-}
-
-/* -z on a directory: clamd's ALLMATCHSCAN stops a directory at its first
- * infected file, so (as clamdscan) we walk and send one per file. */
-static void allmatch_walk(struct scan_ctx *ctx, const struct target *t)
-{
-	struct tally before;
-	struct walk *w;
-	struct scan_file *f;
-
-	path_vouch_flush(ctx);
-	before = ctx->tally;
-	w = walk_open(ctx, t, false);
-	if (w == NULL)
-		return;
-	while ((f = walk_next(w)) != NULL) {
-		struct target ft = { .shown = f->shown, .real = f->path, .is_regular = true,
-				     .no_ok_line = true };
-
-		path_scan_target(ctx, &ft);
-		scan_file_free(f);
+	if (rc < 0) {
+		settle(ctx);
+		report_error(ctx->rep, "%s: walk failed: %s", t->shown, strerror(errno));
+		ctx->tally->errors++;
+		results_group_taint(g);
 	}
 	walk_close(w);
-	path_vouch_flush(ctx); /* the directory's OK needs its last file settled */
-	if (all_clean_since(&before, &ctx->tally))
-		report_ok(ctx->rep, t->shown);
+}
+
+/* The file t, named on the command line. */
+static void file_target(struct scan_ctx *ctx, struct target_group *g, const struct target *t)
+{
+	struct scan_item *it = walk_target_file(&ctx->walk, t);
+
+	if (it == NULL) {
+		file_error(ctx, g, t->shown,
+			   errno == ESTALE ? "Changed while being scanned: not scanned."
+					   : "Failed to open file.",
+			   errno == ESTALE ? 0 : errno);
+		return;
+	}
+	it->is_target = true;
+	submit(ctx, g, it);
+}
+
+/* True when clamd.conf's ExcludePath excludes the target, by the name the
+ * user gave or by the path clamd would be sent. */
+static bool target_excluded(const struct scan_ctx *ctx, const struct target *t)
+{
+	return conf_excluded(ctx->conf, t->shown) || conf_excluded(ctx->conf, t->real);
 }
 
 /* Scans one command-line argument. */
 static void scan_arg(struct scan_ctx *ctx, const char *arg)
 {
 	struct target t;
+	struct target_group *g;
 
 	if (target_resolve(ctx, arg, &t) != 0) {
-		ctx->tally.errors++;
+		ctx->tally->errors++;
 		target_free(&t);
-		progress_target_done(ctx->rep->progress, ctx->tally.infected_files);
 		return;
 	}
-	/* path mode: the daemon walks, so arguments are all there is to count */
-	if (!ctx->plan.client_walk)
-		progress_current(ctx->rep->progress, t.shown);
-	if (!ctx->plan.client_walk && t.is_dir && ctx->plan.path_cmd == PATH_ALLMATCHSCAN) {
-		allmatch_walk(ctx, &t);
-	} else if (!ctx->plan.client_walk && !path_command_fits(ctx, &t)) {
-		long_path_scan(ctx, &t);
-	} else if (!ctx->plan.client_walk) {
-		path_scan_target(ctx, &t);
+	if (target_excluded(ctx, &t)) {
+		/* not scanned, so never OK: said in clamd's word */
+		settle(ctx);
+		report_excluded(ctx->rep, t.shown);
 	} else if (!t.is_dir && !t.is_regular) {
 		/* a FIFO could block forever and a device never end */
+		settle(ctx);
 		report_warning(ctx->rep, "%s: Not supported file type", t.shown);
-		ctx->tally.errors++;
+		ctx->tally->errors++;
+	} else if (ctx->unreachable && ctx->plan.daemon_walk) {
+		/* as clamdscan: one error per target, said on stderr */
+		char msg[512];
+
+		daemon_describe_connect_failure(ctx->daemons[0], ctx->set->timeout,
+						ctx->unreachable_errno, msg, sizeof(msg));
+		settle(ctx);
+		report_error(ctx->rep, "%s", msg);
+		ctx->tally->errors++;
+	} else if ((g = results_group_new(ctx->results, t.shown)) == NULL) {
+		settle(ctx);
+		report_error(ctx->rep, "%s: out of memory", t.shown);
+		ctx->tally->errors++;
 	} else {
-		perfile_scan_target(ctx, &t);
+		if (t.is_dir)
+			walk_target(ctx, g, &t);
+		else
+			file_target(ctx, g, &t);
+		/* a target with nothing outstanding prints its line now: after
+		 * the earlier targets' lines */
+		if (results_group_idle(g))
+			settle(ctx);
+		results_group_walked(ctx->results, g);
 	}
-	progress_target_done(ctx->rep->progress, ctx->tally.infected_files);
 	target_free(&t);
 }
 
 /* Standard input, "-": its descriptor on a local Unix socket when it is a
- * regular file, its contents otherwise. Always labelled "stdin". */
+ * regular file, its contents otherwise. Always labelled STDIN_LABEL. */
 static void scan_stdin(struct scan_ctx *ctx)
 {
-	bool fildes = ctx->ep != NULL && ctx->ep->kind == ENDPOINT_UNIX && !ctx->opts->stream;
+	struct target_group *g = results_group_new(ctx->results, STDIN_LABEL);
+	struct scan_item *it = scan_item_new(STDIN_LABEL);
 	struct stat st;
-	struct scan_file *f;
-	struct engine *e;
-	struct tally before = ctx->tally;
 
-	if (fstat(STDIN_FILENO, &st) != 0) {
-		report_error(ctx->rep, "Can't access standard input: %s", strerror(errno));
-		ctx->tally.errors++;
-		return;
-	}
-	fildes = fildes && S_ISREG(st.st_mode);
-	f = calloc(1, sizeof(*f));
-	if (f == NULL || (f->shown = strdup(STDIN_LABEL)) == NULL ||
-	    (f->fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) < 0) {
+	if (g == NULL || it == NULL || fstat(STDIN_FILENO, &st) != 0 ||
+	    (it->fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) < 0) {
 		report_error(ctx->rep, "Can't read standard input: %s", strerror(errno));
-		ctx->tally.errors++;
-		if (f != NULL)
-			free(f->shown);
-		free(f);
+		ctx->tally->errors++;
+		scan_item_free(it);
+		if (g != NULL) {
+			results_group_taint(g);
+			results_group_walked(ctx->results, g);
+		}
 		return;
 	}
-	f->size = S_ISREG(st.st_mode) ? st.st_size : 0;
-	f->dirfd = -1;
-	f->is_stdin = true; /* never acted on */
-	if (ctx->local != NULL) {
-		local_submit(ctx->local, f);
-		local_drain(ctx->local);
-		if (all_clean_since(&before, &ctx->tally))
-			report_ok(ctx->rep, STDIN_LABEL);
-		return;
-	}
-	e = engine_new(ctx, fildes ? TRANSPORT_FILDES : TRANSPORT_INSTREAM, 1);
-	if (e == NULL) {
-		scan_file_free(f);
-		ctx->tally.errors++;
-		return;
-	}
-	engine_submit(e, f);
-	engine_finish(e);
-	if (all_clean_since(&before, &ctx->tally))
-		report_ok(ctx->rep, STDIN_LABEL);
+	it->size = S_ISREG(st.st_mode) ? st.st_size : 0;
+	it->is_stdin = true; /* never acted on */
+	it->is_target = true;
+	submit(ctx, g, it);
+	results_group_walked(ctx->results, g);
 }
 
 /* Scans each line of the -f file; returns -1 if it cannot be read. */
@@ -320,9 +345,10 @@ static int scan_file_list(struct scan_ctx *ctx, const char *list)
 	}
 	while ((n = getline(&line, &cap, f)) != -1) {
 		if (n > FILE_LIST_MAX_LINE) {
+			settle(ctx);
 			report_error(ctx->rep, "%s: line longer than %d bytes skipped", list,
 				     FILE_LIST_MAX_LINE);
-			ctx->tally.errors++;
+			ctx->tally->errors++;
 			continue;
 		}
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
@@ -346,16 +372,16 @@ static void note_unreachable(const struct scan_ctx *ctx, const struct endpoint *
 		return;
 	if (err == ETIMEDOUT)
 		snprintf(why + used, len - used, "%sat %s: timed out after %u s", used > 0 ? ", " : "",
-			 ep->name, ctx->opts->timeout);
+			 ep->name, ctx->set->timeout);
 	else
 		snprintf(why + used, len - used, "%sat %s: %s", used > 0 ? ", " : "", ep->name,
 			 strerror(err));
 }
 
 /* The first address of daemon d that accepts a connection, or NULL with
- * the failures appended to why. */
-static const struct endpoint *reach_daemon(const struct scan_ctx *ctx, unsigned d, char *why,
-					   size_t len)
+ * the failures appended to why (and the first errno in *err). */
+static const struct endpoint *reach_daemon(struct scan_ctx *ctx, unsigned d, char *why, size_t len,
+					   int *err)
 {
 	const struct endpoint_list *l = ctx->endpoints;
 	const struct endpoint *first = NULL;
@@ -366,14 +392,16 @@ static const struct endpoint *reach_daemon(const struct scan_ctx *ctx, unsigned 
 
 		if (ep->daemon != d)
 			continue;
-		if (first == NULL)
-			first = ep;
-		if (conn_open(&c, ep, ctx->opts->timeout) == 0) {
+		if (conn_open(&c, ep, ctx->set->timeout) == 0) {
 			conn_close(&c);
-			if (ep != first)
+			if (first != NULL)
 				report_warning(ctx->rep, "clamd at %s did not answer; using %s", first->name,
 					       ep->name);
 			return ep;
+		}
+		if (first == NULL) {
+			first = ep;
+			*err = errno;
 		}
 		note_unreachable(ctx, ep, errno, why, len);
 	}
@@ -391,204 +419,252 @@ static bool daemon_reached(const struct scan_ctx *ctx, unsigned d)
 
 /* Picks, for each daemon, the first of its addresses that accepts a
  * connection; a daemon none of whose addresses does is reported and left
- * out. The plan depends on what answered. When nothing does, the first
- * address is kept so each target reports the failure, and false is
- * returned with every failure in why. */
+ * out. When nothing does, the first address is kept (each file or target
+ * then says so), and false is returned with every failure in why. */
 static bool choose_daemons(struct scan_ctx *ctx, char *why, size_t len)
 {
 	unsigned n = ctx->endpoints->n_daemons;
 	char each[ENDPOINT_MAX][300]; /* why each daemon could not be reached */
+	int first_err = 0;
 
 	why[0] = '\0';
 	ctx->n_daemons = 0;
 	for (unsigned d = 0; d < n && d < ENDPOINT_MAX; d++) {
 		const struct endpoint *ep;
+		int err = 0;
 
 		each[d][0] = '\0';
-		ep = reach_daemon(ctx, d, each[d], sizeof(each[d]));
+		ep = reach_daemon(ctx, d, each[d], sizeof(each[d]), &err);
 		if (ep != NULL)
 			ctx->daemons[ctx->n_daemons++] = ep;
 		else if (strlen(why) + 2 < len)
 			snprintf(why + strlen(why), len - strlen(why), "%s%s", why[0] != '\0' ? ", " : "",
 				 each[d]);
+		if (ep == NULL && first_err == 0)
+			first_err = err;
 	}
 	if (ctx->n_daemons == 0) {
-		ctx->ep = &ctx->endpoints->ep[0];
-		ctx->daemons[ctx->n_daemons++] = ctx->ep;
+		ctx->daemons[ctx->n_daemons++] = &ctx->endpoints->ep[0];
+		ctx->unreachable = true;
+		ctx->unreachable_errno = first_err;
 		return false;
 	}
 	/* only now is "without it" true: another daemon answered */
 	for (unsigned d = 0; d < n && d < ENDPOINT_MAX; d++)
 		if (each[d][0] != '\0' && !daemon_reached(ctx, d))
 			report_warning(ctx->rep, "clamd unreachable %s; scanning without it", each[d]);
-	ctx->ep = ctx->daemons[0];
 	return true;
 }
 
-/* The number of threads for a local scan: none without -m (files are
- * scanned in turn), else --max-inflight or one per CPU. */
-static unsigned local_threads(const struct ng_options *o)
+/* Threads for a local -m scan: --max-inflight, or one per CPU. */
+static unsigned local_threads(const struct scan_settings *s)
 {
 	long n;
 
-	if (!o->multiscan)
-		return 0;
-	if (o->max_inflight_given)
-		return o->max_inflight;
+	if (s->max_inflight_given)
+		return s->max_inflight;
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	if (n < 1)
 		return 1;
-	return n > OPTIONS_MAX_INFLIGHT ? OPTIONS_MAX_INFLIGHT : (unsigned)n;
+	return n > LOCAL_MAX_THREADS ? LOCAL_MAX_THREADS : (unsigned)n;
 }
 
-/* Sets the scan up with libclamav in this process. Returns 0, or -1 after
- * reporting why it cannot scan. */
-static int start_local(struct scan_ctx *ctx)
+/* True when the scan is of standard input alone. */
+static bool stdin_only(const struct scan_settings *s)
 {
-	ctx->ep = NULL;
-	memset(&ctx->plan, 0, sizeof(ctx->plan));
-	ctx->plan.client_walk = true; /* the walk, exclusions and symlink rules of --fdpass */
-	ctx->plan.parallel = ctx->opts->multiscan;
-	ctx->local = local_new(ctx, local_threads(ctx->opts));
-	return ctx->local != NULL ? 0 : -1;
+	return s->file_list == NULL && s->n_targets == 1 && strcmp(s->targets[0], "-") == 0;
 }
 
-/* Chooses the daemon and the plan, or local scanning when asked or allowed.
- * Returns 0, or -1 when nothing can be scanned (reported). */
-static int choose_scanner(struct scan_ctx *ctx)
+/* Chooses local scanning or the daemons. Returns true for local (said
+ * why on stderr when it is a fallback). */
+static bool choose_local(struct scan_ctx *ctx)
 {
-	struct plan_input in;
+	const struct scan_settings *s = ctx->set;
 	char why[1024];
 
-	if (ctx->opts->local) {
-		if (ctx->opts->stream || ctx->opts->fdpass)
+	if (s->local) {
+		if (s->stream || s->fdpass)
 			report_warning(ctx->rep, "%s is for a daemon and has no effect with --local: files are "
 				       "opened here and scanned by descriptor",
-				       ctx->opts->stream ? "--stream" : "--fdpass");
-		return start_local(ctx);
+				       s->stream ? "--stream" : "--fdpass");
+		return true;
 	}
-	if (ctx->no_daemon != NULL) {
+	if (s->no_daemon != NULL) {
 		report_warning(ctx->rep, "clamd unreachable: %s; scanning locally with libclamav",
-			       ctx->no_daemon);
-		return start_local(ctx);
+			       s->no_daemon);
+		return true;
 	}
 	if (!choose_daemons(ctx, why, sizeof(why))) {
-		if (ctx->opts->local_fallback) {
+		if (s->local_fallback) {
 			report_warning(ctx->rep, "clamd unreachable %s; scanning locally with libclamav",
 				       why[0] != '\0' ? why : "(no daemon configured)");
-			return start_local(ctx);
+			return true;
 		}
 		/* each file's error names one daemon: say once what became of all */
 		if (ctx->endpoints->n_daemons > 1)
 			report_error(ctx->rep, "clamd unreachable %s", why);
 	}
-	memset(&in, 0, sizeof(in));
-	/* with several daemons: descriptors when any can take them, paths only
-	 * when every one is on this host */
+	return false;
+}
+
+/* Chooses the scanner and the plan, and opens the driver. Returns 0, or
+ * -1 when nothing can be scanned (reported). */
+static int open_driver(struct scan_ctx *ctx)
+{
+	const struct scan_settings *s = ctx->set;
+	struct plan_input in = { 0 };
+	struct driver_env env = { 0 };
+	struct stat st;
+
+	in.local = choose_local(ctx);
 	in.daemon_local = true;
-	for (size_t i = 0; i < ctx->n_daemons; i++) {
+	for (size_t i = 0; !in.local && i < ctx->n_daemons; i++) {
+		/* with several daemons: descriptors when any can take them, paths
+		 * only when every one is on this host */
 		in.unix_socket = in.unix_socket || ctx->daemons[i]->kind == ENDPOINT_UNIX;
 		in.daemon_local = in.daemon_local && ctx->daemons[i]->local;
 	}
 	/* as asked, whether or not they all answer: a scan does not change its
 	 * transport (nor its -z) with the health of the daemons */
 	in.several = ctx->endpoints->n_daemons > 1;
-	in.stream = ctx->opts->stream;
-	in.fdpass = ctx->opts->fdpass;
-	in.multiscan = ctx->opts->multiscan;
-	in.allmatch = ctx->opts->allmatch;
-	in.action = ctx->opts->action != ACTION_NONE;
+	in.stream = s->stream;
+	in.fdpass = s->fdpass;
+	in.multiscan = s->multiscan;
+	in.allmatch = s->allmatch;
+	in.action = s->action != ACTION_NONE;
+	in.stdin_target = stdin_only(s);
+	in.stdin_regular = fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode);
 	ctx->plan = plan_choose(&in);
 	if (ctx->plan.note != NULL)
 		report_warning(ctx->rep, "%s", ctx->plan.note);
-	for (size_t i = 0; in.several && ctx->opts->fdpass && in.unix_socket && i < ctx->n_daemons; i++)
+	for (size_t i = 0; !in.local && in.several && s->fdpass && !s->stream && in.unix_socket &&
+			   i < ctx->n_daemons;
+	     i++)
 		if (ctx->daemons[i]->kind != ENDPOINT_UNIX)
 			report_warning(ctx->rep, "--fdpass: clamd at %s is on TCP; files sent to it are streamed",
 				       ctx->daemons[i]->name);
-	if (ctx->plan.client_walk) {
-		ctx->engine = engine_new(ctx, ctx->plan.transport,
-					 ctx->plan.parallel ? ctx->opts->max_inflight : 1);
-		if (ctx->engine == NULL)
-			return -1;
+
+	ctx->walk.conf = ctx->conf;
+	ctx->walk.open_files = ctx->plan.open_files;
+	ctx->walk.want_path = ctx->plan.want_path;
+	ctx->walk.hold_dirs = s->action != ACTION_NONE;
+	/* clamd's walk keeps to the target's filesystem (CrossFilesystems no)
+	 * and off /proc; clamdscan's own walk does so only before an action */
+	ctx->walk.same_fs = !ctx->conf->cross_filesystems && (ctx->plan.daemon_walk || in.action);
+	ctx->walk.skip_proc = ctx->plan.daemon_walk || in.action;
+	if (ctx->q != NULL && ctx->q->dirfd >= 0 && fstat(ctx->q->dirfd, &st) == 0) {
+		ctx->walk.skip[ctx->walk.n_skip].dev = st.st_dev;
+		ctx->walk.skip[ctx->walk.n_skip++].ino = st.st_ino;
 	}
-	return 0;
+
+	env.conf = ctx->conf;
+	env.daemons = ctx->daemons;
+	env.n_daemons = in.local ? 0 : ctx->n_daemons;
+	env.timeout = s->timeout;
+	env.ordered = ctx->plan.ordered;
+	env.window = in.local ? local_threads(s) : ctx->plan.ordered ? PIPELINE_WINDOW : s->max_inflight;
+	env.request = ctx->plan.request;
+	env.allmatch = ctx->plan.allmatch;
+	env.database = s->database;
+	env.sink = results_sink(ctx->results);
+	env.msg = ctx->rep;
+	ctx->ops = driver_for(ctx->plan.driver);
+	ctx->driver = ctx->ops->open(&env);
+	return ctx->driver != NULL ? 0 : -1;
 }
 
-int scan_run(struct scan_ctx *ctx)
+/* Scans every target. */
+static void scan_targets(struct scan_ctx *ctx)
 {
-	struct timeval start, end;
-	bool balanced, reported;
-	const char *names[ENDPOINT_MAX]; /* the daemons scanned with, for the report */
+	const struct scan_settings *s = ctx->set;
 
-	gettimeofday(&start, NULL);
-	if (choose_scanner(ctx) != 0)
-		return 2;
-	/* an allocation failure only costs the line */
-	if (progress_wanted(ctx->opts))
-		ctx->rep->progress = progress_new(stderr, STDERR_FILENO, isatty(STDOUT_FILENO));
-	progress_begin(ctx->rep->progress, !ctx->plan.client_walk,
-		       ctx->opts->file_list != NULL ? 0 : ctx->opts->n_targets);
-	for (size_t i = 0; ctx->ep != NULL && i < ctx->n_daemons; i++)
-		names[i] = ctx->daemons[i]->name;
-	ctx->rep->daemons = names;
-	ctx->rep->n_daemons = ctx->ep != NULL ? ctx->n_daemons : 0;
-	ctx->rep->local = ctx->local != NULL;
-
-	if (ctx->opts->file_list != NULL) {
-		if (ctx->opts->n_targets > 0)
+	if (s->file_list != NULL) {
+		if (s->n_targets > 0)
 			report_warning(ctx->rep,
 				       "Only scanning files from --file-list (files passed at cmdline are ignored)");
-		if (scan_file_list(ctx, ctx->opts->file_list) != 0)
-			ctx->tally.errors++;
-	} else if (ctx->opts->n_targets == 1 && strcmp(ctx->opts->targets[0], "-") == 0) {
+		if (scan_file_list(ctx, s->file_list) != 0)
+			ctx->tally->errors++;
+	} else if (stdin_only(s)) {
 		scan_stdin(ctx);
-	} else if (ctx->opts->n_targets == 0) {
+	} else if (s->n_targets == 0) {
 		/* as clamdscan: no target means the current directory, shown absolute */
 		char *cwd = getcwd(NULL, 0);
 
 		if (cwd == NULL) {
 			report_error(ctx->rep, "Can't get the current directory: %s", strerror(errno));
-			ctx->tally.errors++;
+			ctx->tally->errors++;
 		} else {
 			scan_arg(ctx, cwd);
 			free(cwd);
 		}
 	} else {
-		for (size_t i = 0; i < ctx->opts->n_targets; i++) {
-			if (strcmp(ctx->opts->targets[i], "-") == 0) {
+		for (size_t i = 0; i < s->n_targets; i++) {
+			if (strcmp(s->targets[i], "-") == 0) {
+				settle(ctx);
 				report_error(ctx->rep,
 					     "Scanning from standard input requires \"-\" to be the only file argument");
-				ctx->tally.errors++;
+				ctx->tally->errors++;
 				continue;
 			}
-			scan_arg(ctx, ctx->opts->targets[i]);
+			scan_arg(ctx, s->targets[i]);
 		}
 	}
-	path_vouch_flush(ctx);
-	engine_finish(ctx->engine);
-	ctx->engine = NULL;
-	local_finish(ctx->local);
-	ctx->local = NULL;
-	progress_free(ctx->rep->progress); /* erased before the summary */
-	ctx->rep->progress = NULL;
+}
+
+int scan_run(const struct scan_settings *s, const struct ng_conf *conf,
+	     const struct endpoint_list *eps, struct report *rep, const struct quarantine *q)
+{
+	struct scan_ctx ctx = { .set = s, .conf = conf, .endpoints = eps, .rep = rep, .q = q };
+	struct timeval start, end;
+	const char *names[ENDPOINT_MAX]; /* the daemons scanned with, for the report */
+	bool balanced, reported;
+	struct tally t;
+
+	gettimeofday(&start, NULL);
+	ctx.results = results_new(rep, q);
+	if (ctx.results == NULL) {
+		report_error(rep, "out of memory");
+		return 2;
+	}
+	ctx.tally = results_tally(ctx.results);
+	if (open_driver(&ctx) != 0) {
+		results_free(ctx.results);
+		return 2;
+	}
+	/* an allocation failure only costs the line */
+	if (progress_wanted(s->progress, s->quiet))
+		rep->progress = progress_new(stderr, STDERR_FILENO, isatty(STDOUT_FILENO));
+	progress_begin(rep->progress);
+	for (size_t i = 0; ctx.plan.driver != DRIVER_LOCAL && i < ctx.n_daemons; i++)
+		names[i] = ctx.daemons[i]->name;
+	rep->daemons = names;
+	rep->n_daemons = ctx.plan.driver != DRIVER_LOCAL ? ctx.n_daemons : 0;
+	rep->local = ctx.plan.driver == DRIVER_LOCAL;
+
+	scan_targets(&ctx);
+	ctx.ops->close(ctx.driver);
+	progress_free(rep->progress); /* erased before the summary */
+	rep->progress = NULL;
 
 	gettimeofday(&end, NULL);
-	balanced = tally_balanced(&ctx->tally);
+	t = *ctx.tally;
+	results_free(ctx.results);
+	balanced = tally_balanced(&t);
 	if (!balanced) {
-		/* every request must end as exactly one of the three: anything else is our bug */
-		report_error(ctx->rep,
-			     "internal error: %lu requests sent but %lu clean + %lu infected + %lu failed; "
-			     "please report this bug",
-			     ctx->tally.submitted, ctx->tally.clean, ctx->tally.infected, ctx->tally.failed);
-		ctx->tally.errors++;
+		/* every request must end as exactly one verdict: anything else is our bug */
+		report_error(rep,
+			     "internal error: %lu requests sent but %lu clean + %lu infected + %lu failed "
+			     "+ %lu excluded; please report this bug",
+			     t.submitted, t.clean, t.infected, t.failed, t.excluded);
+		t.errors++;
 	}
-	if (!ctx->opts->no_summary)
-		report_summary(ctx->rep, &ctx->tally, &start, &end);
+	if (!s->no_summary)
+		report_summary(rep, &t, &start, &end);
 	/* a SARIF log that could not be written is a failed report */
-	reported = report_finish(ctx->rep, &ctx->tally, &start, &end) == 0;
+	reported = report_finish(rep, &t, &start, &end) == 0;
 	if (!balanced)
 		return 2;
-	if (ctx->tally.infected_files > 0)
+	if (t.infected_files > 0)
 		return 1;
-	return ctx->tally.errors > 0 || !reported ? 2 : 0;
+	return t.errors > 0 || !reported ? 2 : 0;
 }

@@ -3,109 +3,114 @@
  * name in the current directory and never through a swapped-in symlink. */
 #include "config.h"
 
-#include <errno.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <fts.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
-#include "action/quarantine.h"
 #include "scan/walk.h"
 
+/* /proc's filesystem type (statfs). */
+#define PROC_SUPER_MAGIC 0x9fa0
+
 struct walk {
-	struct scan_ctx *ctx;
+	struct walk_opts o;
 	const struct target *t;
 	FTS *fts;
-	bool open_files;
-	bool hold_dirs; /* an action will follow: keep each file's directory */
 	int dirfd;      /* the directory fts is in, opened once per directory */
 	dev_t dir_dev;
 	ino_t dir_ino;
-	bool skip_q;    /* the quarantine directory lies in the tree: never enter it */
-	dev_t q_dev;
-	ino_t q_ino;
+	bool have_proc;
+	dev_t proc_dev;
+	char shown[8192];
 };
 
 /* fts_number marks an entry we asked fts to follow (a permitted symlink). */
 #define WALK_FOLLOWED 1
 
-void scan_file_free(struct scan_file *f)
+/* A path clamd takes in "zCOMMAND path": within its command buffer
+ * (PATH_MAX + 8), with room for the longest command word. */
+static bool path_fits_command(const char *path)
 {
-	if (f == NULL)
-		return;
-	if (f->fd >= 0)
-		close(f->fd);
-	if (f->dirfd >= 0)
-		close(f->dirfd);
-	free(f->shown);
-	free(f->path);
-	free(f->name);
-	free(f);
-}
-
-/* Counts and prints a file that could not be sent. */
-static void file_error(struct scan_ctx *ctx, const char *shown, const char *what, int err)
-{
-	report_error_result(ctx->rep, shown, what);
-	if (err != 0)
-		report_verbose(ctx->rep, "%s: %s", shown, strerror(err));
-	ctx->tally.errors++;
+	return strlen(path) + sizeof("zALLMATCHSCAN ") <= PATH_MAX + 8;
 }
 
 /* Opens accpath (relative to the current directory or absolute) and checks
- * it is the regular file st describes. Returns the file or NULL. */
-static struct scan_file *open_checked(struct scan_ctx *ctx, const char *accpath, const char *shown,
-				      const struct stat *expect, bool nofollow)
+ * it is the regular file expect describes (when not NULL). Returns the
+ * item, or NULL with ev filled. */
+static struct scan_item *open_checked(const char *accpath, const char *shown,
+				      const struct stat *expect, bool nofollow,
+				      struct walk_event *ev)
 {
-	struct scan_file *f;
+	struct scan_item *it;
 	struct stat st;
 	int flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0);
 	int fd = open(accpath, flags);
 
 	if (fd < 0) {
-		file_error(ctx, shown, "Failed to open file.", errno);
+		ev->kind = WALK_OPEN_FAILED;
+		ev->err = errno;
 		return NULL;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    (expect != NULL && (st.st_dev != expect->st_dev || st.st_ino != expect->st_ino))) {
 		/* swapped between the walk's look and our open: not what we meant to scan */
-		file_error(ctx, shown, "Changed while being scanned: not scanned.", 0);
+		ev->kind = WALK_CHANGED;
 		close(fd);
 		return NULL;
 	}
 	/* O_NONBLOCK stays: it guarded the open against a FIFO swapped in, and
-	 * reads of a regular file ignore it (two syscalls a file saved) */
-	f = calloc(1, sizeof(*f));
-	if (f == NULL || (f->shown = strdup(shown)) == NULL) {
-		free(f);
+	 * reads of a regular file ignore it */
+	it = scan_item_new(shown);
+	if (it == NULL) {
 		close(fd);
-		file_error(ctx, shown, "Out of memory.", ENOMEM);
+		ev->kind = WALK_NOMEM;
 		return NULL;
 	}
-	f->fd = fd;
-	f->dirfd = -1;
-	f->size = st.st_size;
-	f->dev = st.st_dev;
-	f->ino = st.st_ino;
-	return f;
+	it->fd = fd;
+	it->size = st.st_size;
+	it->dev = st.st_dev;
+	it->ino = st.st_ino;
+	return it;
 }
 
-/* True when dirfd's entry name is the very file f (not followed). */
-static bool entry_is(int dirfd, const char *name, const struct scan_file *f)
+/* An item named for a path command, not opened: the daemon opens it. */
+static struct scan_item *named(const char *path, const char *shown, const struct stat *st,
+			       struct walk_event *ev)
+{
+	struct scan_item *it = scan_item_new(shown);
+
+	if (it == NULL || (it->path = strdup(path)) == NULL) {
+		scan_item_free(it);
+		ev->kind = WALK_NOMEM;
+		return NULL;
+	}
+	it->size = st->st_size;
+	it->dev = st->st_dev;
+	it->ino = st->st_ino;
+	return it;
+}
+
+/* True when dirfd's entry name is the very file it (not followed). */
+static bool entry_is(int dirfd, const char *name, const struct scan_item *it)
 {
 	struct stat st;
 
 	return fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
-	       st.st_dev == f->dev && st.st_ino == f->ino;
+	       st.st_dev == it->dev && st.st_ino == it->ino;
 }
 
-/* Gives f its directory and name for an action: the directory fts stands in
- * (it entered it checking device and inode), verified again here. Leaves
- * f->dirfd at -1 when that cannot be established: no action will be taken. */
-static void hold_directory(struct walk *w, const FTSENT *e, struct scan_file *f)
+/* Gives it its directory and name for an action: the directory fts stands
+ * in (it entered it checking device and inode), verified again here. Leaves
+ * it->dirfd at -1 when that cannot be established: no action will be taken. */
+static void hold_directory(struct walk *w, const FTSENT *e, struct scan_item *it)
 {
 	const struct stat *parent = e->fts_parent->fts_statp;
 	struct stat st;
@@ -124,50 +129,75 @@ static void hold_directory(struct walk *w, const FTSENT *e, struct scan_file *f)
 		w->dir_dev = st.st_dev;
 		w->dir_ino = st.st_ino;
 	}
-	if (!entry_is(w->dirfd, e->fts_name, f))
+	if (!entry_is(w->dirfd, e->fts_name, it))
 		return;
-	f->name = strdup(e->fts_name);
-	if (f->name != NULL)
-		f->dirfd = fcntl(w->dirfd, F_DUPFD_CLOEXEC, 3);
+	it->name = strdup(e->fts_name);
+	if (it->name != NULL)
+		it->dirfd = fcntl(w->dirfd, F_DUPFD_CLOEXEC, 3);
 }
 
-int walk_hold_parent(struct scan_file *f, const char *real)
+/* Gives it (opened from the canonical path real) its directory and name
+ * for an action, checking the name is still it. Leaves it->dirfd at -1 (no
+ * move or removal) when that fails; a named symlink keeps only a name, for
+ * a copy. */
+static void hold_parent(struct scan_item *it, const char *real, bool named_link)
 {
 	const char *slash = strrchr(real, '/');
 	char *dir;
 
-	struct stat lst;
-
 	if (slash == NULL || slash[1] == '\0')
-		return -1;
-	/* the user named a symlink: its target is scanned and may be copied
-	 * (under its own name), but not moved or removed */
-	if (lstat(f->shown, &lst) == 0 && S_ISLNK(lst.st_mode)) {
-		f->name = strdup(slash + 1);
-		return -1;
+		return;
+	if (named_link) {
+		/* its target is scanned and may be copied, not moved or removed */
+		it->name = strdup(slash + 1);
+		return;
 	}
 	dir = slash == real ? strdup("/") : strndup(real, (size_t)(slash - real));
 	if (dir == NULL)
-		return -1;
-	f->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		return;
+	it->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	free(dir);
-	if (f->dirfd < 0)
-		return -1;
-	f->name = strdup(slash + 1);
-	if (f->name == NULL || !entry_is(f->dirfd, f->name, f)) {
-		close(f->dirfd);
-		f->dirfd = -1;
-		free(f->name);
-		f->name = NULL;
-		return -1;
+	if (it->dirfd < 0)
+		return;
+	it->name = strdup(slash + 1);
+	if (it->name == NULL || !entry_is(it->dirfd, it->name, it)) {
+		close(it->dirfd);
+		it->dirfd = -1;
+		free(it->name);
+		it->name = NULL;
 	}
-	return 0;
 }
 
-struct scan_file *walk_open_file(struct scan_ctx *ctx, const char *path, const char *shown,
-				 bool nofollow)
+struct scan_item *walk_target_file(const struct walk_opts *o, const struct target *t)
 {
-	return open_checked(ctx, path, shown, NULL, nofollow);
+	struct walk_event ev = { 0 };
+	struct scan_item *it;
+	struct stat st;
+
+	if (o->open_files || (o->want_path && !path_fits_command(t->real))) {
+		it = open_checked(t->real, t->shown, NULL, false, &ev);
+		if (it == NULL) {
+			errno = ev.kind == WALK_CHANGED ? ESTALE : ev.kind == WALK_NOMEM ? ENOMEM : ev.err;
+			return NULL;
+		}
+		if (o->hold_dirs)
+			hold_parent(it, t->real, t->is_link);
+	} else {
+		if (stat(t->real, &st) != 0)
+			return NULL;
+		it = named(t->real, t->shown, &st, &ev);
+		if (it == NULL) {
+			errno = ENOMEM;
+			return NULL;
+		}
+	}
+	if (o->want_path && it->path == NULL && path_fits_command(t->real) &&
+	    (it->path = strdup(t->real)) == NULL) {
+		scan_item_free(it);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return it;
 }
 
 /* Siblings as clamd and clamdscan walk them: files before directories,
@@ -183,54 +213,32 @@ static int walk_order(const FTSENT **a, const FTSENT **b)
 	return ia < ib ? -1 : ia > ib;
 }
 
-/* A file named for a path command: not opened here, the daemon opens it. */
-static struct scan_file *named_file(struct scan_ctx *ctx, const FTSENT *e, const char *shown)
-{
-	struct scan_file *f = calloc(1, sizeof(*f));
-
-	if (f == NULL || (f->shown = strdup(shown)) == NULL || (f->path = strdup(e->fts_path)) == NULL) {
-		if (f != NULL)
-			free(f->shown);
-		free(f);
-		file_error(ctx, shown, "Out of memory.", ENOMEM);
-		return NULL;
-	}
-	f->fd = -1;
-	f->dirfd = -1;
-	f->size = e->fts_statp->st_size;
-	return f;
-}
-
-struct walk *walk_open(struct scan_ctx *ctx, const struct target *t, bool open_files)
+struct walk *walk_open(const struct walk_opts *o, const struct target *t)
 {
 	struct walk *w = calloc(1, sizeof(*w));
 	char *roots[2] = { t->real, NULL };
+	struct statfs sfs;
+	struct stat st;
 
-	if (w == NULL) {
-		report_error(ctx->rep, "%s: out of memory", t->shown);
-		ctx->tally.errors++;
+	if (w == NULL)
 		return NULL;
-	}
-	w->ctx = ctx;
+	w->o = *o;
 	w->t = t;
-	w->open_files = open_files;
-	/* what lies behind a symlink named on the command line is not acted on */
-	w->hold_dirs = open_files && ctx->opts->action != ACTION_NONE && !t->is_link;
 	w->dirfd = -1;
-	if (ctx->quarantine != NULL && ctx->quarantine->dirfd >= 0) {
-		struct stat qst;
-
-		if (fstat(ctx->quarantine->dirfd, &qst) == 0) {
-			w->skip_q = true;
-			w->q_dev = qst.st_dev;
-			w->q_ino = qst.st_ino;
-		}
+	/* what lies behind a symlink named on the command line is not acted on */
+	if (t->is_link)
+		w->o.hold_dirs = false;
+	if (o->skip_proc && statfs("/proc", &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC &&
+	    stat("/proc", &st) == 0) {
+		w->have_proc = true;
+		w->proc_dev = st.st_dev;
 	}
 	w->fts = fts_open(roots, FTS_PHYSICAL | FTS_COMFOLLOW, walk_order);
 	if (w->fts == NULL) {
-		report_error(ctx->rep, "Can't access file %s: %s", t->shown, strerror(errno));
-		ctx->tally.errors++;
+		int saved = errno;
+
 		free(w);
+		errno = saved;
 		return NULL;
 	}
 	return w;
@@ -251,50 +259,51 @@ static bool has_entries(const char *path)
 	return any;
 }
 
-/* Decides what to do with a symlink met inside the tree: follow it when
- * clamd.conf allows that kind, otherwise pass over it as clamd does. A
- * followed link keeps its resolved path: what is below it is shown under
- * that, as clamdscan shows it. */
-static void on_symlink(struct walk *w, FTSENT *e, const char *path)
+/* A symlink met inside the tree: followed when clamd.conf allows that
+ * kind (returns -1: no event), else an event in ev (returns 1) or passed
+ * over silently as clamd does (returns 0). A followed link keeps its
+ * resolved path: what is below it is shown under that, as clamdscan shows
+ * it. */
+static int on_symlink(struct walk *w, FTSENT *e, struct walk_event *ev)
 {
+	const struct ng_conf *c = w->o.conf;
 	struct stat st;
-	const struct ng_conf *c = w->ctx->conf;
 
 	if (!c->follow_dir_symlinks && !c->follow_file_symlinks)
-		return; /* links are passed over silently, as clamd does */
+		return 0;
 	if (stat(e->fts_accpath, &st) != 0) {
-		report_error(w->ctx->rep, "Can't access file %s", path);
-		w->ctx->tally.errors++;
-		return;
+		ev->kind = WALK_UNREADABLE;
+		ev->err = errno;
+		return 1;
 	}
 	if (S_ISDIR(st.st_mode) && c->follow_dir_symlinks && !has_entries(e->fts_accpath))
-		return; /* nothing to scan, and glibc's fts loses its way leaving it */
+		return 0; /* nothing to scan, and glibc's fts loses its way leaving it */
 	if ((S_ISDIR(st.st_mode) && c->follow_dir_symlinks) ||
 	    (S_ISREG(st.st_mode) && c->follow_file_symlinks)) {
 		e->fts_pointer = realpath(e->fts_accpath, NULL);
 		if (e->fts_pointer == NULL)
-			return;
+			return 0;
 		e->fts_number = WALK_FOLLOWED;
 		fts_set(w->fts, e, FTS_FOLLOW);
-		return;
+		return -1;
 	}
-	/* following is on, but not for this kind: clamdscan's warning */
-	report_warning(w->ctx->rep, "%s: Not supported file type", path);
-	w->ctx->tally.errors++;
+	/* following is on, but not for this kind */
+	ev->kind = WALK_SPECIAL;
+	return 1;
 }
 
 /* The path shown for e: under the nearest followed link's resolved path,
  * else under the target as the user named it. */
-static const char *display_path(const struct walk *w, const FTSENT *e, char *buf, size_t len)
+static const char *display_path(struct walk *w, const FTSENT *e)
 {
 	for (const FTSENT *a = e; a != NULL && a->fts_level >= FTS_ROOTLEVEL; a = a->fts_parent) {
 		if (a->fts_number == WALK_FOLLOWED && a->fts_pointer != NULL) {
-			snprintf(buf, len, "%s%s", (const char *)a->fts_pointer,
+			snprintf(w->shown, sizeof(w->shown), "%s%s", (const char *)a->fts_pointer,
 				 e->fts_path + a->fts_pathlen);
-			return buf;
+			return w->shown;
 		}
 	}
-	return target_display(w->t, e->fts_path, buf, len);
+	return target_display(w->t, e->fts_path, w->shown, sizeof(w->shown));
 }
 
 /* True when e was reached through a followed symbolic link (its own entry
@@ -317,100 +326,159 @@ static void forget_followed(FTSENT *e)
 	}
 }
 
-/* MaxDirectoryRecursion as clamdscan reads it: 0 means no limit. */
+/* MaxDirectoryRecursion as clamd reads it: 0 means no limit. */
 static bool too_deep(const struct ng_conf *c, const FTSENT *e)
 {
 	return c->max_dir_recursion != 0 && e->fts_level > 0 &&
 	       (unsigned)e->fts_level > c->max_dir_recursion;
 }
 
-struct scan_file *walk_next(struct walk *w)
+/* True when e is one the walk must pass over by device and inode. */
+static bool skipped(const struct walk *w, const struct stat *st)
 {
-	struct scan_ctx *ctx = w->ctx;
+	for (size_t i = 0; i < w->o.n_skip; i++)
+		if (st->st_dev == w->o.skip[i].dev && st->st_ino == w->o.skip[i].ino)
+			return true;
+	return false;
+}
+
+/* True when e lies on another filesystem than the target, by clamd's
+ * rules: CrossFilesystems no, and /proc always where it applies. */
+static bool other_fs(const struct walk *w, const FTSENT *e)
+{
+	const struct stat *st = e->fts_statp;
+
+	if (e->fts_level == 0)
+		return false;
+	if (w->have_proc && st->st_dev == w->proc_dev)
+		return true;
+	return w->o.same_fs && st->st_dev != w->t->dev;
+}
+
+/* The item for a regular file e, or NULL with ev filled. */
+static struct scan_item *file_item(struct walk *w, FTSENT *e, const char *path,
+				   struct walk_event *ev)
+{
+	bool followed = behind_link(e);
+	/* a path a daemon can open to the same file, free of links when one
+	 * was followed to get here */
+	const char *daemon_path = followed ? path : e->fts_path;
+	bool open_it = w->o.open_files || (w->o.want_path && !path_fits_command(daemon_path));
+	struct scan_item *it;
+
+	if (!open_it)
+		return named(daemon_path, path, e->fts_statp, ev);
+	it = open_checked(e->fts_accpath, path, e->fts_statp, !followed && e->fts_level > 0, ev);
+	if (it == NULL)
+		return NULL;
+	/* a file reached through a link is not acted on: its directory is not
+	 * one we walked */
+	if (w->o.hold_dirs && !followed && e->fts_level > 0)
+		hold_directory(w, e, it);
+	else if (w->o.hold_dirs && !followed)
+		hold_parent(it, e->fts_path, false);
+	if (w->o.want_path && path_fits_command(daemon_path) &&
+	    (it->path = strdup(daemon_path)) == NULL) {
+		scan_item_free(it);
+		ev->kind = WALK_NOMEM;
+		return NULL;
+	}
+	return it;
+}
+
+int walk_next(struct walk *w, struct walk_event *ev)
+{
 	FTSENT *e;
-	char shown[8192];
 
 	/* fts_read signals the end with NULL and an unchanged errno */
 	while ((errno = 0, e = fts_read(w->fts)) != NULL) {
-		const char *path = display_path(w, e, shown, sizeof(shown));
+		const char *path = display_path(w, e);
+		int rc;
 
-		if (e->fts_level > 0 && e->fts_info != FTS_DP && conf_excluded(ctx->conf, e->fts_path)) {
-			report_verbose(ctx->rep, "%s: Excluded", path);
+		memset(ev, 0, sizeof(*ev));
+		ev->shown = path;
+		ev->is_dir = e->fts_info == FTS_D;
+		if (e->fts_level > 0 && e->fts_info != FTS_DP && conf_excluded(w->o.conf, e->fts_path)) {
 			if (e->fts_info == FTS_D)
 				fts_set(w->fts, e, FTS_SKIP);
 			forget_followed(e);
-			continue;
+			ev->kind = WALK_EXCLUDED;
+			return 1;
 		}
 		switch (e->fts_info) {
 		case FTS_D:
-			if (w->skip_q && e->fts_statp->st_dev == w->q_dev &&
-			    e->fts_statp->st_ino == w->q_ino) {
+			if (skipped(w, e->fts_statp)) {
 				/* what was just quarantined is not scanned and moved again */
-				report_verbose(ctx->rep, "%s: the quarantine directory, not scanned", path);
 				fts_set(w->fts, e, FTS_SKIP);
 				forget_followed(e);
-				break;
+				ev->kind = WALK_SKIPPED;
+				return 1;
 			}
-			if (too_deep(ctx->conf, e)) {
-				report_warning(ctx->rep, "Directory recursion limit reached");
+			if (other_fs(w, e)) {
 				fts_set(w->fts, e, FTS_SKIP);
 				forget_followed(e);
+				ev->kind = WALK_OTHER_FS;
+				return 1;
+			}
+			if (too_deep(w->o.conf, e)) {
+				fts_set(w->fts, e, FTS_SKIP);
+				forget_followed(e);
+				ev->kind = WALK_TOO_DEEP;
+				return 1;
 			}
 			break;
 		case FTS_DP:
 			forget_followed(e);
 			break;
 		case FTS_DC:
-			report_verbose(ctx->rep, "%s: directory cycle, not entered again", path);
 			forget_followed(e);
-			break;
+			ev->kind = WALK_CYCLE;
+			return 1;
 		case FTS_DNR:
 		case FTS_ERR:
 		case FTS_NS:
-			file_error(ctx, path, "Can't access file.", e->fts_errno);
 			forget_followed(e);
-			break;
+			ev->kind = WALK_UNREADABLE;
+			ev->err = e->fts_errno;
+			ev->is_dir = e->fts_info == FTS_DNR;
+			return 1;
 		case FTS_SL:
 		case FTS_SLNONE:
-			on_symlink(w, e, path);
+			rc = on_symlink(w, e, ev);
+			if (rc > 0)
+				return 1;
 			break;
 		case FTS_DEFAULT:
 			/* FIFOs, sockets, devices: opening one could block or never end */
-			report_warning(ctx->rep, "%s: Not supported file type", path);
-			ctx->tally.errors++;
 			forget_followed(e);
-			break;
+			ev->kind = WALK_SPECIAL;
+			return 1;
 		case FTS_F: {
-			bool followed = behind_link(e);
-			struct scan_file *f = !w->open_files ? named_file(ctx, e, path)
-							     : open_checked(ctx, e->fts_accpath, path,
-									    e->fts_statp,
-									    !followed && e->fts_level > 0);
+			struct scan_item *it;
 
-			/* a file reached through a link is not acted on: its directory
-			 * is not one we walked */
-			if (f != NULL && w->hold_dirs && !followed && e->fts_level > 0)
-				hold_directory(w, e, f);
-			else if (f != NULL && w->hold_dirs && !followed)
-				walk_hold_parent(f, e->fts_path);
-			/* per-file SCAN: a path the daemon opens to the same file, free
-			 * of links when one was followed to get here */
-			if (f != NULL && w->open_files && w->ctx->plan.transport == TRANSPORT_PATH)
-				f->path = strdup(followed ? path : e->fts_path);
+			if (skipped(w, e->fts_statp)) {
+				forget_followed(e);
+				ev->kind = WALK_SKIPPED;
+				return 1;
+			}
+			if (other_fs(w, e)) {
+				forget_followed(e);
+				ev->kind = WALK_OTHER_FS;
+				return 1;
+			}
+			it = file_item(w, e, path, ev);
 			forget_followed(e);
-			if (f != NULL)
-				return f;
-			break; /* reported; the walk goes on */
+			if (it != NULL) {
+				ev->kind = WALK_ITEM;
+				ev->item = it;
+			}
+			return 1;
 		}
 		default:
 			break; /* FTS_DOT */
 		}
 	}
-	if (errno != 0) {
-		report_error(ctx->rep, "%s: walk failed: %s", w->t->shown, strerror(errno));
-		ctx->tally.errors++;
-	}
-	return NULL;
+	return errno != 0 ? -1 : 0;
 }
 
 void walk_close(struct walk *w)

@@ -1,53 +1,75 @@
-/* The client-side tree walk (fts): which files a per-file scan sends, each
- * opened by us, with clamd.conf's exclusion, depth and symlink rules. */
+/* The client-side walk (fts), in clamd's order and with clamd.conf's rules
+ * (ExcludePath, MaxDirectoryRecursion, Follow*Symlinks, CrossFilesystems).
+ * It neither prints nor counts: it returns events, and the scan loop
+ * decides what each one means in the mode at hand. */
 #ifndef NG_WALK_H
 #define NG_WALK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
-#include "scan/scan.h"
+#include "core/conf.h"
+#include "core/item.h"
+#include "core/target.h"
 
-struct target_group;
-
-/* One regular file, open and ready to be sent. */
-struct scan_file {
-	char *shown;  /* the path printed for it (owned) */
-	char *path;   /* the path as walked, for path commands (owned) */
-	int fd;       /* O_RDONLY, owned; -1 when not opened */
-	off_t size;
+/* A file or directory the walk must pass over (the quarantine, the run's
+ * own reports), by device and inode. */
+struct walk_skip {
 	dev_t dev;
 	ino_t ino;
-	int dirfd;    /* its directory, held for an action on it; -1 when none */
-	char *name;   /* its name in dirfd (owned), or NULL */
-	bool is_stdin; /* standard input: never acted on */
-	struct target_group *group; /* the command-line target it belongs to, or NULL */
 };
 
-/* Frees f and closes its descriptor. */
-void scan_file_free(struct scan_file *f);
+#define WALK_MAX_SKIP 8
+
+struct walk_opts {
+	const struct ng_conf *conf;
+	bool open_files;   /* open every file (its contents or descriptor go to the scanner) */
+	bool want_path;    /* give every file the path a daemon can open (SCAN, ALLMATCHSCAN);
+			    * one too long for a command is opened instead */
+	bool hold_dirs;    /* an action may follow: hold each file's directory */
+	bool same_fs;      /* CrossFilesystems no applies: other filesystems are passed over */
+	bool skip_proc;    /* files on /proc's filesystem are passed over */
+	struct walk_skip skip[WALK_MAX_SKIP];
+	size_t n_skip;
+};
+
+enum walk_event_kind {
+	WALK_ITEM,        /* item: a regular file to scan; the caller owns it */
+	WALK_EXCLUDED,    /* ExcludePath matched; a directory is not entered */
+	WALK_OTHER_FS,    /* on another filesystem (CrossFilesystems no, or /proc): passed over */
+	WALK_SPECIAL,     /* a FIFO, socket or device, or a link to a kind not followed */
+	WALK_TOO_DEEP,    /* a directory deeper than MaxDirectoryRecursion: not entered */
+	WALK_UNREADABLE,  /* a directory that cannot be read, or an entry that cannot be looked at (err) */
+	WALK_OPEN_FAILED, /* a file that could not be opened (err) */
+	WALK_CHANGED,     /* swapped between the walk's look and our open: not scanned */
+	WALK_SKIPPED,     /* the quarantine or a file of this run's own: passed over */
+	WALK_CYCLE,       /* a directory met again through a link: not entered again */
+	WALK_NOMEM,       /* out of memory for this file */
+};
+
+struct walk_event {
+	enum walk_event_kind kind;
+	struct scan_item *item; /* WALK_ITEM */
+	const char *shown;      /* the path as printed; valid until the next walk_next */
+	int err;                /* errno, where one applies */
+	bool is_dir;            /* the event is about a directory */
+};
 
 struct walk;
 
-/* Starts a walk of t. With open_files false, files are named but not
- * opened (for path commands). Returns NULL (reported, counted) on failure. */
-struct walk *walk_open(struct scan_ctx *ctx, const struct target *t, bool open_files);
+/* Starts a walk of t (a directory). NULL with errno when it cannot. */
+struct walk *walk_open(const struct walk_opts *o, const struct target *t);
 
-/* The next file to send (caller owns it), or NULL when the walk is over.
- * Files that cannot be sent are reported and counted here. */
-struct scan_file *walk_next(struct walk *w);
+/* The next event: returns 1, or 0 at the end, or -1 with errno when fts
+ * itself failed (the walk is over). */
+int walk_next(struct walk *w, struct walk_event *ev);
 
 void walk_close(struct walk *w);
 
-/* Gives f (opened from the canonical path real) its directory and name for
- * an action, checking the name is still f. Returns 0, or -1 (no move or
- * removal; f->name may still be set, for a copy's name). */
-int walk_hold_parent(struct scan_file *f, const char *real);
-
-/* Opens the single file at path for sending (standard input aside): no
- * symlink followed at the last component when nofollow. Returns the file
- * or NULL after reporting why. */
-struct scan_file *walk_open_file(struct scan_ctx *ctx, const char *path, const char *shown,
-				 bool nofollow);
+/* The item for t, a file named on the command line, opened or named as o
+ * asks (the named symlink followed). NULL with errno, or with ESTALE when
+ * what was opened is not what t describes. */
+struct scan_item *walk_target_file(const struct walk_opts *o, const struct target *t);
 
 #endif

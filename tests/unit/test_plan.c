@@ -1,4 +1,4 @@
-/* Unit tests for src/plan.c: the choice of transport. */
+/* Unit tests for src/scan/plan.c: the choice of driver and request. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -13,65 +13,67 @@
 
 #include "scan/plan.h"
 
-/* What the spec's "Mode selection" and "Option interactions" say, written
- * independently of plan.c. */
+/* What clamdscan's client.c and the spec's "Mode selection" say, with
+ * clamdscan-ng's corrections, written independently of plan.c. */
 struct expect {
-	enum transport transport;
-	enum path_command path_cmd; /* only meaningful with TRANSPORT_PATH */
-	bool client_walk;
-	bool parallel;
+	enum driver_kind driver;
+	enum request_kind request; /* with DRIVER_IDSESSION */
+	bool ordered;
+	bool open_files;
+	bool want_path;
+	bool daemon_walk;
+	bool allmatch;
 	bool note;
 };
 
 static struct expect oracle(const struct plan_input *in)
 {
-	struct expect e = { 0 };
-	bool path_mode = in->daemon_local && !in->stream && !in->fdpass && !in->action;
+	struct expect e = { .driver = DRIVER_IDSESSION, .ordered = !in->multiscan };
+	/* clamdscan: a remote daemon or --stream makes the scan "remote" */
+	bool remote = !in->daemon_local || in->stream;
 
-	if (path_mode && in->several) {
-		/* several daemons: files one by one (SCAN), so they can be shared out;
-		 * ALLMATCHSCAN is not allowed in IDSESSION, which -z is told */
-		e.transport = TRANSPORT_PATH;
-		e.client_walk = true;
-		e.parallel = in->multiscan;
-		e.note = in->allmatch;
+	if (in->local) {
+		e.driver = DRIVER_LOCAL;
+		e.open_files = true;
+		e.allmatch = in->allmatch && !in->action;
 		return e;
 	}
-	if (path_mode) {
-		/* path commands: CONTSCAN, MULTISCAN with -m, ALLMATCHSCAN with -z; -m wins */
-		e.transport = TRANSPORT_PATH;
-		e.path_cmd = in->multiscan ? PATH_MULTISCAN
-					   : in->allmatch ? PATH_ALLMATCHSCAN : PATH_CONTSCAN;
+	if (in->stdin_target) {
+		/* "-": FILDES on a local Unix socket when it is a regular file */
+		e.ordered = true;
+		e.open_files = true;
+		e.request = !remote && in->unix_socket && in->stdin_regular ? REQUEST_FILDES
+									    : REQUEST_INSTREAM;
 		return e;
 	}
-	/* every other case sends files one by one, in parallel with -m (IDSESSION) */
-	e.client_walk = true;
-	e.parallel = in->multiscan;
-	if (in->fdpass) {
-		/* --fdpass needs a Unix socket; on TCP it falls back to streaming, with a warning.
-		 * (--fdpass with --stream is refused by the option parser; here --fdpass decides.) */
-		e.transport = in->unix_socket ? TRANSPORT_FILDES : TRANSPORT_INSTREAM;
-		e.note = !in->unix_socket;
-	} else if (in->stream || !in->daemon_local) {
-		e.transport = TRANSPORT_INSTREAM;
-	} else {
-		/* an action on a local daemon: descriptors over a Unix socket, contents over TCP */
-		e.transport = in->unix_socket ? TRANSPORT_FILDES : TRANSPORT_INSTREAM;
+	if (!remote && !in->fdpass && !in->action) {
+		/* path mode: our walk stands in for clamd's, one SCAN per file;
+		 * -z (without -m, one daemon) needs ALLMATCHSCAN, one per file */
+		e.want_path = true;
+		e.daemon_walk = true;
+		e.request = REQUEST_SCAN;
+		e.note = in->allmatch && in->several;
+		if (in->allmatch && !in->multiscan && !in->several) {
+			e.driver = DRIVER_PATH;
+			e.allmatch = true;
+		}
+		return e;
 	}
+	/* every other case opens files and sends contents or descriptors:
+	 * --stream wins over --fdpass; --fdpass passes descriptors wherever
+	 * a daemon is on a Unix socket (the others get contents); without
+	 * either, an action on local daemons passes the descriptor it will
+	 * act on, and a daemon elsewhere gets contents */
+	e.open_files = true;
+	if (in->stream)
+		e.request = REQUEST_INSTREAM;
+	else if (in->fdpass || in->daemon_local)
+		e.request = in->unix_socket ? REQUEST_FILDES : REQUEST_INSTREAM;
+	else
+		e.request = REQUEST_INSTREAM;
+	/* --fdpass on TCP falls back to streaming, with a warning */
+	e.note = in->fdpass && !in->stream && !in->unix_socket;
 	return e;
-}
-
-static const char *transport_name(enum transport t)
-{
-	switch (t) {
-	case TRANSPORT_PATH:
-		return "PATH";
-	case TRANSPORT_INSTREAM:
-		return "INSTREAM";
-	case TRANSPORT_FILDES:
-		return "FILDES";
-	}
-	return "?";
 }
 
 static struct plan_input input_from_bits(unsigned bits)
@@ -85,6 +87,9 @@ static struct plan_input input_from_bits(unsigned bits)
 		.allmatch = bits & 32,
 		.action = bits & 64,
 		.several = bits & 128,
+		.local = bits & 256,
+		.stdin_target = bits & 512,
+		.stdin_regular = bits & 1024,
 	};
 
 	return in;
@@ -93,9 +98,11 @@ static struct plan_input input_from_bits(unsigned bits)
 static void describe(const struct plan_input *in, char *buf, size_t size)
 {
 	snprintf(buf, size,
-		 "unix=%d local=%d stream=%d fdpass=%d multiscan=%d allmatch=%d action=%d several=%d",
+		 "unix=%d local_daemon=%d stream=%d fdpass=%d m=%d z=%d action=%d several=%d "
+		 "local=%d stdin=%d stdin_regular=%d",
 		 in->unix_socket, in->daemon_local, in->stream, in->fdpass, in->multiscan,
-		 in->allmatch, in->action, in->several);
+		 in->allmatch, in->action, in->several, in->local, in->stdin_target,
+		 in->stdin_regular);
 }
 
 /* Checks plan_choose against the oracle for one input. */
@@ -103,19 +110,18 @@ static void check_row(const struct plan_input *in)
 {
 	struct expect e = oracle(in);
 	struct plan p = plan_choose(in);
-	char what[200];
+	char what[300];
 
 	describe(in, what, sizeof(what));
-	if (p.transport != e.transport)
-		fail_msg("%s: transport %s, expected %s", what, transport_name(p.transport),
-			 transport_name(e.transport));
-	if (e.transport == TRANSPORT_PATH && p.path_cmd != e.path_cmd)
-		fail_msg("%s: path command %s, expected %s", what, plan_path_command_name(p.path_cmd),
-			 plan_path_command_name(e.path_cmd));
-	if (p.client_walk != e.client_walk)
-		fail_msg("%s: client_walk %d, expected %d", what, p.client_walk, e.client_walk);
-	if (p.parallel != e.parallel)
-		fail_msg("%s: parallel %d, expected %d", what, p.parallel, e.parallel);
+	if (p.driver != e.driver)
+		fail_msg("%s: driver %d, expected %d", what, p.driver, e.driver);
+	if (e.driver == DRIVER_IDSESSION && p.request != e.request)
+		fail_msg("%s: request %d, expected %d", what, p.request, e.request);
+	if (p.ordered != e.ordered || p.open_files != e.open_files || p.want_path != e.want_path ||
+	    p.daemon_walk != e.daemon_walk || p.allmatch != e.allmatch)
+		fail_msg("%s: ordered %d open %d path %d daemon_walk %d allmatch %d, expected %d %d %d %d %d",
+			 what, p.ordered, p.open_files, p.want_path, p.daemon_walk, p.allmatch, e.ordered,
+			 e.open_files, e.want_path, e.daemon_walk, e.allmatch);
 	if ((p.note != NULL) != e.note)
 		fail_msg("%s: note %s, expected %s", what, p.note ? p.note : "(none)",
 			 e.note ? "a warning" : "none");
@@ -123,177 +129,75 @@ static void check_row(const struct plan_input *in)
 		fail_msg("%s: note '%s' does not name the option it is about", what, p.note);
 }
 
-/* All 256 combinations of the eight inputs follow the spec's rules. */
+/* All 2048 combinations of the eleven inputs follow the rules. */
 static void every_combination_matches_rules(void **state)
 {
 	unsigned rows = 0;
 
 	(void)state;
-	for (unsigned bits = 0; bits < 256; bits++) {
+	for (unsigned bits = 0; bits < 2048; bits++) {
 		struct plan_input in = input_from_bits(bits);
 
 		check_row(&in);
 		rows++;
 	}
-	assert_int_equal(rows, 256);
+	assert_int_equal(rows, 2048);
 }
 
-/* The oracle itself gives the expected answer for a few hand-checked rows. */
-static void oracle_sanity(void **state)
-{
-	struct plan_input local_unix = { .unix_socket = true, .daemon_local = true };
-	struct plan_input remote_tcp = { .unix_socket = false, .daemon_local = false };
-	struct expect e;
-
-	(void)state;
-	e = oracle(&local_unix);
-	assert_int_equal(e.transport, TRANSPORT_PATH);
-	assert_int_equal(e.path_cmd, PATH_CONTSCAN);
-	assert_false(e.client_walk);
-	e = oracle(&remote_tcp);
-	assert_int_equal(e.transport, TRANSPORT_INSTREAM);
-	assert_true(e.client_walk);
-}
-
-/* Local Unix socket, no options: path mode with CONTSCAN, daemon walks, no note. */
-static void local_unix_default_is_contscan(void **state)
+/* Local Unix socket, no options: path mode, one SCAN per file, in order. */
+static void local_unix_default_is_scan_per_file(void **state)
 {
 	struct plan_input in = { .unix_socket = true, .daemon_local = true };
 	struct plan p = plan_choose(&in);
 
 	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_PATH);
-	assert_int_equal(p.path_cmd, PATH_CONTSCAN);
-	assert_false(p.client_walk);
-	assert_false(p.parallel);
+	assert_int_equal(p.driver, DRIVER_IDSESSION);
+	assert_int_equal(p.request, REQUEST_SCAN);
+	assert_true(p.ordered);
+	assert_true(p.want_path);
+	assert_true(p.daemon_walk);
+	assert_false(p.open_files);
 	assert_null(p.note);
 }
 
-/* A local daemon on TCP also gets path commands. */
-static void local_tcp_default_is_contscan(void **state)
-{
-	struct plan_input in = { .unix_socket = false, .daemon_local = true };
-	struct plan p = plan_choose(&in);
-
-	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_PATH);
-	assert_int_equal(p.path_cmd, PATH_CONTSCAN);
-	assert_false(p.client_walk);
-	assert_null(p.note);
-}
-
-/* -m on a local daemon is server-side MULTISCAN, not client parallelism. */
-static void local_multiscan_is_multiscan_command(void **state)
+/* -m on a local daemon: SCAN per file, several in flight, completion order. */
+static void local_multiscan_is_parallel_scan(void **state)
 {
 	struct plan_input in = { .unix_socket = true, .daemon_local = true, .multiscan = true };
 	struct plan p = plan_choose(&in);
 
 	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_PATH);
-	assert_int_equal(p.path_cmd, PATH_MULTISCAN);
-	assert_false(p.client_walk);
-	assert_false(p.parallel);
+	assert_int_equal(p.driver, DRIVER_IDSESSION);
+	assert_int_equal(p.request, REQUEST_SCAN);
+	assert_false(p.ordered);
 }
 
-/* -z on a local daemon is ALLMATCHSCAN. */
-static void local_allmatch_is_allmatchscan(void **state)
+/* -z on a local daemon: ALLMATCHSCAN per file; -m wins over -z. */
+static void allmatch_is_path_driver_unless_multiscan(void **state)
 {
-	struct plan_input in = { .unix_socket = true, .daemon_local = true, .allmatch = true };
-	struct plan p = plan_choose(&in);
+	struct plan_input z = { .unix_socket = true, .daemon_local = true, .allmatch = true };
+	struct plan_input zm = { .unix_socket = true, .daemon_local = true, .allmatch = true,
+				 .multiscan = true };
 
 	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_PATH);
-	assert_int_equal(p.path_cmd, PATH_ALLMATCHSCAN);
-	assert_false(p.client_walk);
+	assert_int_equal(plan_choose(&z).driver, DRIVER_PATH);
+	assert_true(plan_choose(&z).allmatch);
+	assert_int_equal(plan_choose(&zm).driver, DRIVER_IDSESSION);
+	assert_false(plan_choose(&zm).allmatch);
 }
 
-/* -m and -z together: -m wins (MULTISCAN). */
-static void multiscan_wins_over_allmatch(void **state)
-{
-	struct plan_input in = { .unix_socket = true, .daemon_local = true, .multiscan = true,
-				 .allmatch = true };
-	struct plan p = plan_choose(&in);
-
-	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_PATH);
-	assert_int_equal(p.path_cmd, PATH_MULTISCAN);
-}
-
-/* --stream on a local daemon: INSTREAM, client walks, no note. */
-static void stream_is_instream(void **state)
-{
-	struct plan_input in = { .unix_socket = true, .daemon_local = true, .stream = true };
-	struct plan p = plan_choose(&in);
-
-	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_INSTREAM);
-	assert_true(p.client_walk);
-	assert_false(p.parallel);
-	assert_null(p.note);
-}
-
-/* --stream with -m: client-driven parallel INSTREAM (IDSESSION), not MULTISCAN. */
-static void stream_multiscan_is_parallel_instream(void **state)
+/* --stream and --fdpass together: INSTREAM, as clamdscan chooses (it makes
+ * the scan "remote" before looking at --fdpass); no refusal, no note. */
+static void stream_wins_over_fdpass(void **state)
 {
 	struct plan_input in = { .unix_socket = true, .daemon_local = true, .stream = true,
-				 .multiscan = true };
+				 .fdpass = true };
 	struct plan p = plan_choose(&in);
 
 	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_INSTREAM);
-	assert_true(p.client_walk);
-	assert_true(p.parallel);
-}
-
-/* A remote daemon over TCP always gets INSTREAM, even with -z (which then has no effect). */
-static void remote_tcp_is_instream(void **state)
-{
-	struct plan_input in = { .unix_socket = false, .daemon_local = false, .allmatch = true };
-	struct plan p = plan_choose(&in);
-
-	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_INSTREAM);
-	assert_true(p.client_walk);
-	assert_false(p.parallel);
+	assert_int_equal(p.request, REQUEST_INSTREAM);
+	assert_true(p.open_files);
 	assert_null(p.note);
-}
-
-/* A remote daemon with -m: parallel INSTREAM. */
-static void remote_tcp_multiscan_is_parallel_instream(void **state)
-{
-	struct plan_input in = { .unix_socket = false, .daemon_local = false, .multiscan = true };
-	struct plan p = plan_choose(&in);
-
-	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_INSTREAM);
-	assert_true(p.client_walk);
-	assert_true(p.parallel);
-}
-
-/* --fdpass on a Unix socket: FILDES, no note. */
-static void fdpass_unix_is_fildes(void **state)
-{
-	struct plan_input in = { .unix_socket = true, .daemon_local = true, .fdpass = true };
-	struct plan p = plan_choose(&in);
-
-	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_FILDES);
-	assert_true(p.client_walk);
-	assert_false(p.parallel);
-	assert_null(p.note);
-}
-
-/* --fdpass with -m on a Unix socket: parallel FILDES (IDSESSION). */
-static void fdpass_unix_multiscan_is_parallel_fildes(void **state)
-{
-	struct plan_input in = { .unix_socket = true, .daemon_local = true, .fdpass = true,
-				 .multiscan = true };
-	struct plan p = plan_choose(&in);
-
-	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_FILDES);
-	assert_true(p.client_walk);
-	assert_true(p.parallel);
 }
 
 /* --fdpass on TCP: INSTREAM instead, with a warning that mentions --fdpass. */
@@ -303,137 +207,93 @@ static void fdpass_tcp_is_instream_with_note(void **state)
 	struct plan p = plan_choose(&in);
 
 	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_INSTREAM);
-	assert_true(p.client_walk);
+	assert_int_equal(p.request, REQUEST_INSTREAM);
 	assert_non_null(p.note);
 	assert_non_null(strstr(p.note, "--fdpass"));
 }
 
-/* --fdpass on a remote TCP daemon: INSTREAM with the same warning. */
-static void fdpass_remote_tcp_is_instream_with_note(void **state)
-{
-	struct plan_input in = { .unix_socket = false, .daemon_local = false, .fdpass = true,
-				 .multiscan = true };
-	struct plan p = plan_choose(&in);
-
-	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_INSTREAM);
-	assert_true(p.client_walk);
-	assert_true(p.parallel);
-	assert_non_null(p.note);
-}
-
-/* An action on a local Unix-socket daemon: per-file FILDES, so the result maps to the file acted on. */
+/* An action on a local Unix-socket daemon: the very descriptor acted on. */
 static void action_local_unix_is_fildes(void **state)
 {
 	struct plan_input in = { .unix_socket = true, .daemon_local = true, .action = true };
 	struct plan p = plan_choose(&in);
 
 	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_FILDES);
-	assert_true(p.client_walk);
-	assert_false(p.parallel);
+	assert_int_equal(p.request, REQUEST_FILDES);
+	assert_true(p.open_files);
+	assert_false(p.daemon_walk);
+}
+
+/* A remote daemon: contents, even with -z (which then has no effect). */
+static void remote_is_instream(void **state)
+{
+	struct plan_input in = { .unix_socket = false, .daemon_local = false, .allmatch = true };
+	struct plan p = plan_choose(&in);
+
+	(void)state;
+	assert_int_equal(p.driver, DRIVER_IDSESSION);
+	assert_int_equal(p.request, REQUEST_INSTREAM);
 	assert_null(p.note);
 }
 
-/* An action with -m on a local Unix socket: parallel per-file FILDES, not MULTISCAN. */
-static void action_multiscan_local_unix_is_parallel_fildes(void **state)
+/* Standard input: its descriptor when it is a regular file on a local Unix
+ * socket, else its contents; always one request, in order. */
+static void stdin_rows(void **state)
 {
-	struct plan_input in = { .unix_socket = true, .daemon_local = true, .action = true,
-				 .multiscan = true };
-	struct plan p = plan_choose(&in);
+	struct plan_input reg = { .unix_socket = true, .daemon_local = true, .stdin_target = true,
+				  .stdin_regular = true, .multiscan = true };
+	struct plan_input pipe = { .unix_socket = true, .daemon_local = true, .stdin_target = true };
+	struct plan_input streamed = reg;
 
 	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_FILDES);
-	assert_true(p.client_walk);
-	assert_true(p.parallel);
+	streamed.stream = true;
+	assert_int_equal(plan_choose(&reg).request, REQUEST_FILDES);
+	assert_true(plan_choose(&reg).ordered);
+	assert_int_equal(plan_choose(&pipe).request, REQUEST_INSTREAM);
+	assert_int_equal(plan_choose(&streamed).request, REQUEST_INSTREAM);
 }
 
-/* An action on a local TCP daemon: per-file INSTREAM. */
-static void action_local_tcp_is_instream(void **state)
+/* Local scanning: libclamav, files opened; -z gives way to an action. */
+static void local_rows(void **state)
 {
-	struct plan_input in = { .unix_socket = false, .daemon_local = true, .action = true };
-	struct plan p = plan_choose(&in);
+	struct plan_input in = { .local = true, .allmatch = true, .stream = true };
+	struct plan_input act = { .local = true, .allmatch = true, .action = true };
 
 	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_INSTREAM);
-	assert_true(p.client_walk);
-	assert_null(p.note);
+	assert_int_equal(plan_choose(&in).driver, DRIVER_LOCAL);
+	assert_true(plan_choose(&in).allmatch);
+	assert_true(plan_choose(&in).open_files);
+	assert_false(plan_choose(&act).allmatch);
 }
 
-/* An action with --stream on a Unix socket stays INSTREAM (the user's choice). */
-static void action_with_stream_is_instream(void **state)
-{
-	struct plan_input in = { .unix_socket = true, .daemon_local = true, .action = true,
-				 .stream = true };
-	struct plan p = plan_choose(&in);
-
-	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_INSTREAM);
-	assert_true(p.client_walk);
-}
-
-/* plan_path_command_name gives clamd's command names. */
-static void path_command_names(void **state)
-{
-	(void)state;
-	assert_string_equal(plan_path_command_name(PATH_CONTSCAN), "CONTSCAN");
-	assert_string_equal(plan_path_command_name(PATH_MULTISCAN), "MULTISCAN");
-	assert_string_equal(plan_path_command_name(PATH_ALLMATCHSCAN), "ALLMATCHSCAN");
-}
-
-/* Several local daemons: the walk is ours and each file is one SCAN, so
- * the files can be shared out; -m sends several at once. */
-static void several_local_daemons_scan_file_by_file(void **state)
+/* Several daemons with -z: a note names -z (no ALLMATCHSCAN in a session). */
+static void several_daemons_with_allmatch_note(void **state)
 {
 	struct plan_input in = { .unix_socket = true, .daemon_local = true, .several = true,
-				 .multiscan = true };
+				 .allmatch = true };
 	struct plan p = plan_choose(&in);
 
 	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_PATH);
-	assert_true(p.client_walk);
-	assert_true(p.parallel);
-	assert_null(p.note);
-}
-
-/* Several daemons, one of them elsewhere: every file is streamed. */
-static void several_daemons_not_all_local_stream(void **state)
-{
-	struct plan_input in = { .unix_socket = true, .daemon_local = false, .several = true };
-	struct plan p = plan_choose(&in);
-
-	(void)state;
-	assert_int_equal(p.transport, TRANSPORT_INSTREAM);
-	assert_true(p.client_walk);
-	assert_false(p.parallel);
+	assert_int_equal(p.driver, DRIVER_IDSESSION);
+	assert_int_equal(p.request, REQUEST_SCAN);
+	assert_non_null(p.note);
+	assert_non_null(strstr(p.note, "-z"));
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(oracle_sanity),
 		cmocka_unit_test(every_combination_matches_rules),
-		cmocka_unit_test(local_unix_default_is_contscan),
-		cmocka_unit_test(local_tcp_default_is_contscan),
-		cmocka_unit_test(local_multiscan_is_multiscan_command),
-		cmocka_unit_test(local_allmatch_is_allmatchscan),
-		cmocka_unit_test(multiscan_wins_over_allmatch),
-		cmocka_unit_test(stream_is_instream),
-		cmocka_unit_test(stream_multiscan_is_parallel_instream),
-		cmocka_unit_test(remote_tcp_is_instream),
-		cmocka_unit_test(remote_tcp_multiscan_is_parallel_instream),
-		cmocka_unit_test(fdpass_unix_is_fildes),
-		cmocka_unit_test(fdpass_unix_multiscan_is_parallel_fildes),
+		cmocka_unit_test(local_unix_default_is_scan_per_file),
+		cmocka_unit_test(local_multiscan_is_parallel_scan),
+		cmocka_unit_test(allmatch_is_path_driver_unless_multiscan),
+		cmocka_unit_test(stream_wins_over_fdpass),
 		cmocka_unit_test(fdpass_tcp_is_instream_with_note),
-		cmocka_unit_test(fdpass_remote_tcp_is_instream_with_note),
 		cmocka_unit_test(action_local_unix_is_fildes),
-		cmocka_unit_test(action_multiscan_local_unix_is_parallel_fildes),
-		cmocka_unit_test(action_local_tcp_is_instream),
-		cmocka_unit_test(action_with_stream_is_instream),
-		cmocka_unit_test(path_command_names),
-		cmocka_unit_test(several_local_daemons_scan_file_by_file),
-		cmocka_unit_test(several_daemons_not_all_local_stream),
+		cmocka_unit_test(remote_is_instream),
+		cmocka_unit_test(stdin_rows),
+		cmocka_unit_test(local_rows),
+		cmocka_unit_test(several_daemons_with_allmatch_note),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "output/report.h"
+#include "core/result.h"
 
 /* Requests that all ended, one way or another, balance. */
 static void balanced_when_every_request_ended(void **state)

@@ -1,0 +1,171 @@
+/* The one place a file's outcome becomes output, counts and actions. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/progress.h"
+#include "scan/results.h"
+
+struct results {
+	struct report *rep;
+	const struct quarantine *q;
+	struct tally tally;
+	unsigned long distrust; /* protocol violations so far: a target open
+				 * during one gets no OK line */
+};
+
+struct target_group {
+	char *shown;
+	unsigned long outstanding; /* files submitted that have not ended */
+	bool walked;               /* no more files will be added */
+	bool bad;                  /* a file not clean, or the walk failed */
+	bool named_file;           /* the target is the one file: its exclusion is shown */
+	unsigned long distrust;    /* results->distrust when the group began */
+};
+
+bool tally_balanced(const struct tally *t)
+{
+	return t->submitted == t->clean + t->infected + t->failed + t->excluded;
+}
+
+struct results *results_new(struct report *rep, const struct quarantine *q)
+{
+	struct results *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->rep = rep;
+	r->q = q;
+	return r;
+}
+
+void results_free(struct results *r)
+{
+	free(r);
+}
+
+struct tally *results_tally(struct results *r)
+{
+	return &r->tally;
+}
+
+struct target_group *results_group_new(struct results *r, const char *shown)
+{
+	struct target_group *g = calloc(1, sizeof(*g));
+
+	if (g == NULL || (g->shown = strdup(shown)) == NULL) {
+		free(g);
+		return NULL;
+	}
+	g->distrust = r->distrust;
+	return g;
+}
+
+void results_group_taint(struct target_group *g)
+{
+	g->bad = true;
+}
+
+void results_group_add(struct results *r, struct target_group *g, struct scan_item *it)
+{
+	it->group = g;
+	g->outstanding++;
+	r->tally.submitted++;
+}
+
+/* Ends g once it is walked and nothing of it is outstanding. A daemon that
+ * broke the protocol while g was open leaves its clean answers unproven. */
+static void group_end_if_done(struct results *r, struct target_group *g)
+{
+	if (!g->walked || g->outstanding > 0)
+		return;
+	if (!g->bad && r->distrust == g->distrust)
+		report_ok(r->rep, g->shown);
+	free(g->shown);
+	free(g);
+}
+
+bool results_group_idle(const struct target_group *g)
+{
+	return g->outstanding == 0;
+}
+
+void results_group_walked(struct results *r, struct target_group *g)
+{
+	g->walked = true;
+	group_end_if_done(r, g);
+}
+
+static void on_found(void *arg, const struct scan_item *it, const char *signature)
+{
+	struct results *r = arg;
+
+	report_found(r->rep, it->shown, signature);
+}
+
+static void on_end(void *arg, struct scan_item *it, enum verdict v, const char *detail)
+{
+	struct results *r = arg;
+	struct target_group *g = it->group;
+	bool bad = true;
+
+	switch (v) {
+	case VERDICT_CLEAN:
+		/* clamdscan prints OK per target, not per file: the group does */
+		r->tally.clean++;
+		bad = false;
+		break;
+	case VERDICT_INFECTED:
+		r->tally.infected++;
+		r->tally.infected_files++;
+		/* on the descriptor and directory held since the scan, never on a
+		 * path from a reply */
+		if (r->q != NULL)
+			quarantine_act(r->q, r->rep, &r->tally, it);
+		break;
+	case VERDICT_EXCLUDED:
+		/* clamd passed it over by its own rules: neither clean nor an
+		 * error; only a file named on the command line says so */
+		r->tally.excluded++;
+		if (g != NULL && it->is_target) {
+			report_excluded(r->rep, it->shown);
+		} else {
+			report_verbose(r->rep, "%s: %s", it->shown, detail != NULL ? detail : "Excluded");
+			bad = false;
+		}
+		break;
+	case VERDICT_ERROR:
+	default:
+		report_error_result(r->rep, it->shown, detail != NULL ? detail : "Not scanned.");
+		r->tally.errors++;
+		r->tally.failed++;
+		break;
+	}
+	progress_file_done(r->rep->progress, it->size > 0 ? (unsigned long long)it->size : 0,
+			   v == VERDICT_INFECTED);
+	if (g != NULL) {
+		g->bad = g->bad || bad;
+		g->outstanding--;
+		group_end_if_done(r, g);
+	}
+	scan_item_free(it);
+}
+
+static void on_distrust(void *arg)
+{
+	struct results *r = arg;
+
+	r->tally.errors++;
+	r->distrust++;
+}
+
+struct result_sink results_sink(struct results *r)
+{
+	return (struct result_sink){
+		.found = on_found,
+		.end = on_end,
+		.distrust = on_distrust,
+		.arg = r,
+	};
+}
