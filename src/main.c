@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "action/quarantine.h"
@@ -135,12 +136,23 @@ int main(int argc, char **argv)
 	case CMD_SCAN:
 		break;
 	}
-	if (o.wait && no_daemon[0] == '\0' && command_ping(&eps, &o, &rep, true) != 0) {
-		if (!o.local_fallback) {
-			status = EXIT_PING_FAILED;
-			goto out;
+	if (o.wait && no_daemon[0] == '\0') {
+		struct timeval start, end;
+
+		gettimeofday(&start, NULL);
+		if (command_ping(&eps, &o, &rep, true) != 0) {
+			if (!o.local_fallback) {
+				/* as clamdscan: a summary of nothing scanned, and 21 */
+				struct tally none = { 0 };
+
+				gettimeofday(&end, NULL);
+				if (!o.no_summary)
+					report_summary(&rep, &none, &start, &end);
+				status = EXIT_PING_FAILED;
+				goto out;
+			}
+			snprintf(no_daemon, sizeof(no_daemon), "no answer to PING");
 		}
-		snprintf(no_daemon, sizeof(no_daemon), "no answer to PING");
 	}
 	if (quarantine_open(&q, o.action, o.action_dir, err, sizeof(err)) != 0) {
 		/* before anything is scanned: no silent scan without the action asked for */

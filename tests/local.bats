@@ -314,21 +314,22 @@ same_as_daemon() {
 }
 
 @test "--local on standard input: a file, a pipe, one over StreamMaxLength" {
+    # named "stream", as a daemon names what it is sent
     run "$NG" -c "$T/db.conf" --local --no-summary - <"$T/tree/sub/deep/eicar.com"
     [ "$status" -eq 1 ]
-    [ "$output" = "stdin: $EICAR_SIG FOUND" ]
+    [ "$output" = "stream: $EICAR_SIG FOUND" ]
     run bash -c "cat '$T/tree/both.bin' | '$NG' -c '$T/db.conf' --local --no-summary -"
     [ "$status" -eq 1 ]
-    [ "$output" = "stdin: $ALPHA_SIG FOUND" ]
+    [ "$output" = "stream: $ALPHA_SIG FOUND" ]
     run bash -c "cat '$T/tree/clean.txt' | '$NG' -c '$T/db.conf' --local --no-summary -"
     [ "$status" -eq 0 ]
-    [ "$output" = "stdin: OK" ]
+    [ "$output" = "stream: OK" ]
     # as through the daemon: more than StreamMaxLength (1M here) is not called clean
     run bash -c "head -c 2000000 /dev/zero | '$NG' -c '$T/db.conf' --local --no-summary -"
     [ "$status" -eq 2 ]
-    [ "$output" = "stdin: Not scanned whole: larger than StreamMaxLength (1048576 bytes). ERROR" ]
+    [ "$output" = "stream: Not scanned whole: larger than StreamMaxLength (1048576 bytes). ERROR" ]
     run bash -c "head -c 2000000 /dev/zero | '$NG' -c '$LAB_CONF' --no-summary -"
-    [ "$output" = "stdin: Not scanned whole: larger than StreamMaxLength (1048576 bytes). ERROR" ]
+    [ "$output" = "stream: Not scanned whole: larger than StreamMaxLength (1048576 bytes). ERROR" ]
 }
 
 @test "-z with --local reports every matching signature, as the daemon" {
@@ -396,7 +397,7 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
     # --version needs no daemon with --local
     run "$NG" -c "$T/db.conf" --local --version
     [ "$status" -eq 0 ]
-    [[ $output == "clamdscan-ng "* ]]
+    [[ $output == "ClamAV "* ]]
 }
 
 @test "a daemon scan never loads libclamav; a local scan does" {

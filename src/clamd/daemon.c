@@ -11,14 +11,11 @@
 void daemon_describe_connect_failure(const struct endpoint *ep, unsigned timeout, int err,
 				     char *buf, size_t len)
 {
-	const char *kind = ep->kind == ENDPOINT_UNIX ? "LocalSocket " : "";
-
 	if (err == ETIMEDOUT)
-		snprintf(buf, len, "Could not connect to clamd on %s%s: timed out after %u s", kind,
-			 ep->name, timeout);
+		snprintf(buf, len, "Could not connect to clamd on %s: timed out after %u s", ep->label,
+			 timeout);
 	else
-		snprintf(buf, len, "Could not connect to clamd on %s%s: %s", kind, ep->name,
-			 strerror(err));
+		snprintf(buf, len, "Could not connect to clamd on %s: %s", ep->label, strerror(err));
 }
 
 void daemon_describe_failure(const struct conn *c, int err, const char *doing, char *buf,

@@ -74,6 +74,7 @@ static int add_unix(struct endpoint_list *out, const char *path, const char *wha
 	e->addrlen = (socklen_t)sizeof(*sun);
 	e->daemon = out->n_daemons;
 	snprintf(e->name, sizeof(e->name), "%s", sun->sun_path);
+	snprintf(e->label, sizeof(e->label), "LocalSocket %s", sun->sun_path);
 	out->n++;
 	return 0;
 }
@@ -81,7 +82,7 @@ static int add_unix(struct endpoint_list *out, const char *path, const char *wha
 /* Resolves host (NULL = loopback) and appends each address. what names the
  * setting in messages ("TCPAddr ", "--host="). */
 static int add_tcp(struct endpoint_list *out, const char *host, unsigned port, const char *what,
-		   char *err, size_t errlen)
+		   const char *label, char *err, size_t errlen)
 {
 	struct addrinfo hints, *res = NULL, *ai;
 	char portstr[16], numeric[INET6_ADDRSTRLEN];
@@ -115,6 +116,7 @@ static int add_tcp(struct endpoint_list *out, const char *host, unsigned port, c
 			snprintf(e->name, sizeof(e->name), "[%s]:%u", numeric, port);
 		else
 			snprintf(e->name, sizeof(e->name), "%s:%u", numeric, port);
+		snprintf(e->label, sizeof(e->label), "%s", label != NULL ? label : e->name);
 		out->n++;
 	}
 	freeaddrinfo(res);
@@ -129,13 +131,14 @@ int endpoints_from_conf(const struct ng_conf *c, struct endpoint_list *out, char
 	if (c->local_socket != NULL && add_unix(out, c->local_socket, "LocalSocket ", err, errlen) != 0)
 		return -1;
 	if (c->tcp_port != 0) {
-		if (c->n_tcp_addr == 0 && add_tcp(out, NULL, c->tcp_port, "TCPAddr ", err, errlen) != 0)
+		if (c->n_tcp_addr == 0 &&
+		    add_tcp(out, NULL, c->tcp_port, "TCPAddr ", "localhost", err, errlen) != 0)
 			return -1;
 		for (size_t i = 0; i < c->n_tcp_addr; i++) {
 			/* clamd's "any" means every interface; loopback reaches it */
 			const char *host = strcmp(c->tcp_addr[i], "any") == 0 ? NULL : c->tcp_addr[i];
 
-			if (add_tcp(out, host, c->tcp_port, "TCPAddr ", err, errlen) != 0)
+			if (add_tcp(out, host, c->tcp_port, "TCPAddr ", c->tcp_addr[i], err, errlen) != 0)
 				return -1;
 		}
 	}
@@ -227,7 +230,7 @@ int endpoints_from_args(const struct ng_daemon_arg *d, size_t n, struct endpoint
 			snprintf(err, errlen, "--host=%s: more than %d daemons", d[i].value, ENDPOINT_MAX);
 			return -1;
 		}
-		if (add_tcp(out, host, port, "--host=", err, errlen) != 0)
+		if (add_tcp(out, host, port, "--host=", NULL, err, errlen) != 0)
 			return -1;
 	}
 	return 0;

@@ -24,6 +24,8 @@ enum endpoint_kind { ENDPOINT_UNIX, ENDPOINT_TCP };
 struct endpoint {
 	enum endpoint_kind kind;
 	char name[300];   /* for messages: "/run/clamav/clamd.ctl" or "127.0.0.1:3310" */
+	char label[300];  /* as clamdscan names it when it cannot connect: the socket
+			   * path, clamd.conf's TCPAddr (no port), or --host's value */
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	bool local;       /* paths sent to it mean the same files as ours */

@@ -125,6 +125,18 @@ static char *take_id(char *rec, long *id)
 	return p + 2;
 }
 
+const char *reply_error_tail(const char *message)
+{
+	const char *colon = strrchr(message, ':');
+
+	if (colon == NULL)
+		return message;
+	colon++;
+	while (*colon == ' ')
+		colon++;
+	return colon;
+}
+
 /* Replies naming a file that was not scanned and is no error. */
 static const struct {
 	const char *suffix;

@@ -59,6 +59,11 @@ struct reply {
 	const char *detail;      /* signature, error message, or whole text */
 };
 
+/* The words of an ERROR reply's message after its last colon, as
+ * clamdscan shows them in its per-file modes ("File path check failure:
+ * Permission denied." -> "Permission denied."). Points into message. */
+const char *reply_error_tail(const char *message);
+
 /* Parses one record in place (it writes NULs into rec). With with_id, the
  * record must start with "N: " (a session reply) or -1 is returned.
  * hint, when not NULL, is the path the request named: an ERROR line that

@@ -1,4 +1,4 @@
-/* Daemon commands other than scans. */
+/* Daemon commands other than scans, with clamdscan's words. */
 #include "config.h"
 
 #include <errno.h>
@@ -7,34 +7,45 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli/commands.h"
 #include "clamd/daemon.h"
+#include "cli/commands.h"
+#include "util/libclamav.h"
 
-/* Runs cmd on the first endpoint that accepts. Returns 0 with the reply, or
- * -1 with the last failure in err. */
+/* Runs cmd on the first endpoint that accepts, saying on stderr why each
+ * one before it did not (as clamdscan names every socket it tried).
+ * Returns 0 with the reply, or -1 when none answered. */
 static int first_answer(const struct endpoint_list *l, unsigned timeout, const char *cmd,
-			char *reply, size_t replylen, char *err, size_t errlen)
+			char *reply, size_t replylen, struct report *rep)
 {
-	snprintf(err, errlen, "no daemon configured");
-	for (size_t i = 0; i < l->n; i++)
-		if (daemon_command(&l->ep[i], timeout, cmd, reply, replylen, err, errlen) == 0)
+	char err[512];
+
+	if (l == NULL)
+		return -1;
+	for (size_t i = 0; i < l->n; i++) {
+		if (daemon_command(&l->ep[i], timeout, cmd, reply, replylen, err, sizeof(err)) == 0)
 			return 0;
+		report_error(rep, "%s", err);
+	}
 	return -1;
 }
 
 int command_version(const struct endpoint_list *l, const struct ng_options *o, struct report *rep)
 {
-	char reply[1024], err[512];
+	char reply[1024];
 
-	if (l != NULL && first_answer(l, o->timeout, "VERSION", reply, sizeof(reply), err,
-				      sizeof(err)) == 0 &&
-	    strncmp(reply, "ClamAV ", 7) == 0) {
-		printf("%s\n", reply);
-		return 0;
+	if (first_answer(l, o->timeout, "VERSION", reply, sizeof(reply), rep) == 0) {
+		if (strcmp(reply, "COMMAND UNAVAILABLE") != 0) {
+			printf("%s\n", reply);
+			return 0;
+		}
+		/* ClamAV 1.5's EnableVersionCommand no: as 1.5's clamdscan */
+		report_warning(rep, "VERSION command disabled in clamd, printing the local version.");
 	}
+	/* what scripts probe for ("ClamAV"): the libclamav here, as clamdscan
+	 * prints its own; our name only where no parser reads it */
+	printf("ClamAV %s\n", libclamav_version());
 	if (o->verbose)
-		report_warning(rep, "could not get the daemon's version; showing the client's");
-	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+		printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
 	return 0;
 }
 
@@ -48,41 +59,46 @@ static void sleep_seconds(unsigned s)
 }
 
 int command_ping(const struct endpoint_list *l, const struct ng_options *o, struct report *rep,
-		 bool quiet_success)
+		 bool waiting)
 {
 	unsigned attempts = o->ping_given ? o->ping_attempts : 30;
-	char reply[256], err[512];
+	const char *unit = o->ping_interval == 1 ? "second" : "seconds";
+	char reply[256];
 
 	for (unsigned i = 1; i <= attempts; i++) {
-		if (first_answer(l, o->timeout, "PING", reply, sizeof(reply), err, sizeof(err)) == 0) {
+		if (first_answer(l, o->timeout, "PING", reply, sizeof(reply), rep) == 0) {
 			if (strcmp(reply, "PONG") == 0) {
-				if (!quiet_success)
+				if (!waiting)
 					report_info(rep, "PONG");
 				return 0;
 			}
-			snprintf(err, sizeof(err), "answered \"%s\" instead of PONG", reply);
+			report_error(rep, "clamd answered \"%s\" instead of PONG", reply);
 		}
-		report_verbose(rep, "PING %u of %u failed: %s", i, attempts, err);
-		if (i < attempts) {
-			report_info(rep, "Could not connect, will PING again in %u seconds",
-				    o->ping_interval);
-			sleep_seconds(o->ping_interval);
-		}
+		if (i == attempts)
+			break;
+		/* clamdscan says this when pinging; when waiting, only with -v */
+		if (!waiting)
+			report_info(rep, "Could not connect, will PING again in %u %s", o->ping_interval,
+				    unit);
+		else
+			report_verbose(rep, "Could not connect, will try again in %u %s", o->ping_interval,
+				       unit);
+		sleep_seconds(o->ping_interval);
 	}
-	report_info(rep, "PING timeout exceeded; No response from clamd");
-	report_error(rep, "%s", err);
+	if (waiting)
+		report_info(rep, "Wait timeout exceeded; Could not connect to clamd");
+	else
+		report_info(rep, "PING timeout exceeded; No response from clamd");
 	return EXIT_PING_FAILED;
 }
 
 int command_reload(const struct endpoint_list *l, const struct ng_options *o, struct report *rep)
 {
-	char reply[256], err[512];
+	char reply[256];
 
-	if (first_answer(l, o->timeout, "RELOAD", reply, sizeof(reply), err, sizeof(err)) != 0) {
-		report_error(rep, "%s", err);
-		report_error(rep, "Clamd did not reload the database");
+	/* a daemon that cannot be reached has said why already */
+	if (first_answer(l, o->timeout, "RELOAD", reply, sizeof(reply), rep) != 0)
 		return 2;
-	}
 	if (strcmp(reply, "RELOADING") != 0) {
 		report_error(rep, "clamd answered \"%s\" to RELOAD", reply);
 		report_error(rep, "Clamd did not reload the database");

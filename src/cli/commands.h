@@ -9,14 +9,18 @@
 /* Exit status when --ping or --wait never got an answer (clamdscan's). */
 #define EXIT_PING_FAILED 21
 
-/* Prints the daemon's VERSION reply, or our own version when it cannot be
- * had. l may be NULL (no usable configuration). Returns the exit status. */
+/* Prints the daemon's VERSION reply, or, when it cannot be had, "ClamAV"
+ * and the version of the libclamav here, as clamdscan prints its own (what
+ * scripts probe for). l may be NULL (no usable configuration). Returns the
+ * exit status. */
 int command_version(const struct endpoint_list *l, const struct ng_options *o, struct report *rep);
 
-/* Pings up to o->ping_attempts times; prints PONG unless quiet_success.
- * Returns 0 when the daemon answered PONG, else EXIT_PING_FAILED. */
+/* Pings up to o->ping_attempts times (30 for --wait), o->ping_interval
+ * seconds apart, in clamdscan's words: PONG, or why not, then --ping's or
+ * --wait's (waiting) timeout line. Returns 0 when the daemon answered PONG,
+ * else EXIT_PING_FAILED. */
 int command_ping(const struct endpoint_list *l, const struct ng_options *o, struct report *rep,
-		 bool quiet_success);
+		 bool waiting);
 
 /* Sends RELOAD and requires RELOADING. Returns the exit status. */
 int command_reload(const struct endpoint_list *l, const struct ng_options *o, struct report *rep);

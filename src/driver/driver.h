@@ -39,6 +39,9 @@ struct driver_env {
 	bool ordered;                            /* outcomes in submission order (no -m) */
 	enum request_kind request;               /* what the plan wants per file */
 	bool allmatch;                           /* every signature of a file (-z) */
+	bool error_tail;                         /* a daemon's ERROR is told by the words after
+						  * its last colon, as clamdscan's per-file modes
+						  * tell it; else whole, as its path mode */
 	const char *database;                    /* local: --database, or NULL */
 	struct result_sink sink;
 	struct report *msg;                      /* the driver's own errors and warnings */

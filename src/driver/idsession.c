@@ -74,6 +74,7 @@ struct driver {
 	struct ordered_request *order_head, *order_tail; /* ordered: every outstanding request */
 	unsigned long next_seq;
 	bool draining;           /* no more files will come before the drain */
+	struct request *sending; /* the request being written, whose answer must wait */
 	char last_why[160];      /* why the last daemon given up on failed */
 	char *buf;               /* REQUEST_BUFFER bytes for sends */
 };
@@ -234,6 +235,28 @@ static void release_proved(struct driver *e, struct daemon_state *d)
 
 /* ---- answers ---------------------------------------------------------------- */
 
+/* req has its answer: held for proof, or final. */
+static void answered(struct driver *e, struct daemon_state *d, struct request *req)
+{
+	if (req->needs_proof) {
+		hold(d, req);
+	} else {
+		count_final(d);
+		settled(e, req);
+	}
+}
+
+/* Gives it a new shown name (kept as it was when out of memory). */
+static void rename_item(struct scan_item *it, const char *name)
+{
+	char *copy = strdup(name);
+
+	if (copy != NULL) {
+		free(it->shown);
+		it->shown = copy;
+	}
+}
+
 static bool names(const void *req, const char *path)
 {
 	const struct request *r = req;
@@ -252,12 +275,17 @@ static int on_record(void *arg, struct session *s, char *rec)
 
 	if (tracker_record(s->tr, rec, names, &t, why, sizeof(why)) != 0)
 		return session_broke(s, SESSION_INVALID_REPLY, "%s", why);
+	if (t.req == NULL)
+		return 0; /* clamd's second word on a file already answered */
 	if (t.req == tracker_ping) {
 		release_proved(e, d);
 		return 0;
 	}
 	req = (struct request *)t.req;
 	e->inflight--;
+	/* standard input is named as the daemon names it: "stream", "fd[N]" */
+	if (req->item->is_stdin && t.r.path != NULL)
+		rename_item(req->item, t.r.path);
 	req->answered = true;
 	req->index = t.index;
 	req->s = s;
@@ -272,7 +300,9 @@ static int on_record(void *arg, struct session *s, char *rec)
 		break;
 	case REPLY_ERROR:
 		req->v = VERDICT_ERROR;
-		req->detail = strdup(t.r.detail);
+		/* standard input's reply is shown whole, as clamdscan echoes it */
+		req->detail = strdup(e->env.error_tail && !req->item->is_stdin ? reply_error_tail(t.r.detail)
+										: t.r.detail);
 		break;
 	case REPLY_EXCLUDED:
 		req->v = VERDICT_EXCLUDED;
@@ -293,14 +323,13 @@ static int on_record(void *arg, struct session *s, char *rec)
 		req->v = VERDICT_ERROR;
 		req->detail = strdup("Out of memory.");
 	}
+	req->needs_proof = t.r.status == REPLY_OK && req->ops->needs_vouching;
 	/* what this answer proved goes first: it arrived earlier */
 	release_proved(e, d);
-	if (t.r.status == REPLY_OK && req->ops->needs_vouching) {
-		hold(d, req);
-	} else {
-		count_final(d);
-		settled(e, req);
-	}
+	/* an answer to the request still being written (clamd refusing a
+	 * stream part way) waits until the writing is over: it reads the file */
+	if (req != e->sending)
+		answered(e, d, req);
 	return 0;
 }
 
@@ -549,6 +578,7 @@ static void dispatch(struct driver *e, struct daemon_state *d)
 {
 	struct request *req = pop_front(e);
 	struct session *s = d->s;
+	int rc;
 
 	if (req->sends > 0 && req->item->fd >= 0 && lseek(req->item->fd, 0, SEEK_SET) < 0) {
 		/* a pipe: what the daemon consumed cannot be sent again */
@@ -575,7 +605,12 @@ static void dispatch(struct driver *e, struct daemon_state *d)
 	req->sends++;
 	req->truncated = false;
 	req->read_errno = 0;
-	if (req->ops->send(s, req, e->buf, e->env.conf->stream_max_length) != 0)
+	e->sending = req;
+	rc = req->ops->send(s, req, e->buf, e->env.conf->stream_max_length);
+	e->sending = NULL;
+	if (req->answered)
+		answered(e, state_of(s), req);
+	if (rc != 0)
 		session_broken(e, s);
 }
 

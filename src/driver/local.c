@@ -15,9 +15,7 @@
 
 #include "driver/driver.h"
 #include "util/fdio.h"
-
-/* The soname loaded; Debian 12's libclamav12 package (ClamAV 1.x). */
-#define LOCAL_LIBCLAMAV "libclamav.so.12"
+#include "util/libclamav.h"
 
 #ifndef HAVE_CLAMAV_H
 
@@ -173,14 +171,15 @@ static void on_virus(int fd, const char *virname, void *context)
 static int load_library(struct driver *l)
 {
 	struct clamav_api *api = &l->api;
+	char why[256];
 	cl_error_t rc;
 
-	api->handle = dlopen(LOCAL_LIBCLAMAV, RTLD_NOW | RTLD_LOCAL);
+	api->handle = libclamav_open(why, sizeof(why));
 	if (api->handle == NULL) {
 		report_error(l->env.msg,
 			     "local scanning needs libclamav, which cannot be loaded: %s "
 			     "(install the Debian package libclamav12)",
-			     dlerror());
+			     why);
 		return -1;
 	}
 	for (size_t i = 0; i < sizeof(api_symbols) / sizeof(api_symbols[0]); i++) {
@@ -188,7 +187,7 @@ static int load_library(struct driver *l)
 
 		if (sym == NULL) {
 			report_error(l->env.msg, "%s has no function %s: not the libclamav this program needs",
-				     LOCAL_LIBCLAMAV, api_symbols[i].name);
+				     LIBCLAMAV_SONAME, api_symbols[i].name);
 			return -1;
 		}
 		/* POSIX: a function pointer and void * share a representation */

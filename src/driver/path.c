@@ -86,7 +86,8 @@ static bool on_record(struct driver *d, struct scan_item *it, char *rec, struct 
 		break;
 	case REPLY_ERROR:
 		if (out->reply_error[0] == '\0')
-			snprintf(out->reply_error, sizeof(out->reply_error), "%s", r.detail);
+			snprintf(out->reply_error, sizeof(out->reply_error), "%s",
+				 d->env.error_tail ? reply_error_tail(r.detail) : r.detail);
 		break;
 	case REPLY_EXCLUDED:
 		out->excluded = true;

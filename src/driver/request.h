@@ -19,6 +19,7 @@ struct request {
 	const struct request_ops *ops; /* as last sent */
 	unsigned long seq;             /* submission order */
 	bool answered;
+	bool needs_proof;              /* its answer is an OK to SCAN (confirm.h) */
 	enum verdict v;                /* the answer, once there is one */
 	char *detail;                  /* its signature or message (owned), or NULL */
 	struct session *s;             /* where the answer came from */

@@ -55,6 +55,15 @@ int tracker_record(struct tracker *t, char *rec, tracker_names_fn names, struct 
 		snprintf(why, len, "sent \"%s\", which is not a session reply", shown);
 		return -1;
 	}
+	if (r->id >= 1 && r->id < (long)t->next_id && t->slot[r->id].trailing_ok &&
+	    r->status == REPLY_OK) {
+		/* clamd answers a SCAN of a special file twice: ERROR, then OK;
+		 * the ERROR ended it */
+		t->slot[r->id].trailing_ok = false;
+		out->req = NULL;
+		out->id = (unsigned)r->id;
+		return 0;
+	}
 	if (r->id < 1 || r->id >= (long)t->next_id || t->slot[r->id].req == NULL) {
 		snprintf(why, len, "answered request %ld, which %s", r->id,
 			 r->id >= 1 && r->id < (long)t->next_id ? "was already answered" : "was never sent");
@@ -85,6 +94,8 @@ int tracker_record(struct tracker *t, char *rec, tracker_names_fn names, struct 
 	out->id = (unsigned)r->id;
 	out->index = confirm_answer(&t->confirm, s->mark, s->number);
 	s->req = NULL;
+	s->trailing_ok = out->req != tracker_ping && r->status == REPLY_ERROR && r->detail != NULL &&
+			 strcmp(r->detail, "Not supported file type") == 0;
 	return 0;
 }
 

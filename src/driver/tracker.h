@@ -23,6 +23,8 @@ struct tracker_slot {
 	const void *req;     /* the request sent under this id, or NULL */
 	unsigned long mark;  /* confirm.h's mark and send number */
 	unsigned long number;
+	bool trailing_ok;    /* answered "Not supported file type ERROR": clamd
+			      * follows it with an OK for the same id */
 };
 
 struct tracker {
@@ -39,7 +41,8 @@ typedef bool (*tracker_names_fn)(const void *req, const char *path);
 
 /* What one record said. */
 struct tracked {
-	const void *req;     /* the request answered, or tracker_ping */
+	const void *req;     /* the request answered, tracker_ping, or NULL for a
+			      * record that says nothing more (clamd's second reply) */
 	unsigned id;
 	struct reply r;      /* points into the record */
 	unsigned long index; /* the answer's place in arrival order */

@@ -156,13 +156,17 @@ void report_found(struct report *r, const char *path, const char *signature)
 		sarif_found(r->sarif, path, signature);
 }
 
-void report_ok(struct report *r, const char *path)
+void report_echo_ok(struct report *r, const char *path)
 {
-	if (r->infected_only)
-		return;
 	emitf(r, result_stream(r), "", "%s: OK", path);
 	if (r->json != NULL)
 		jsonout_ok(r->json, path);
+}
+
+void report_ok(struct report *r, const char *path)
+{
+	if (!r->infected_only)
+		report_echo_ok(r, path);
 }
 
 void report_excluded(struct report *r, const char *path)

@@ -62,6 +62,10 @@ void report_found(struct report *r, const char *path, const char *signature);
 /* "path: OK", unless -i. */
 void report_ok(struct report *r, const char *path);
 
+/* "path: OK" even with -i: the daemon's line for standard input, which
+ * clamdscan echoes whatever -i says. */
+void report_echo_ok(struct report *r, const char *path);
+
 /* "path: Excluded": a target clamd.conf's rules exclude, not scanned. */
 void report_excluded(struct report *r, const char *path);
 

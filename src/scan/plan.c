@@ -41,9 +41,11 @@ struct plan plan_choose(const struct plan_input *in)
 			p.note = "-z has no effect when a scan is spread over several daemons: clamd "
 				 "takes no ALLMATCHSCAN inside IDSESSION";
 		else if (in->allmatch && !in->multiscan) {
-			/* -m wins over -z, as in clamdscan: ALLMATCHSCAN has no multiscan form */
+			/* -m wins over -z, as in clamdscan: ALLMATCHSCAN has no multiscan
+			 * form; clamdscan walks for it itself, with its own walk's rules */
 			p.driver = DRIVER_PATH;
 			p.allmatch = true;
+			p.daemon_walk = false;
 		}
 		return p;
 	}

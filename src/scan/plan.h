@@ -26,7 +26,8 @@ struct plan {
 	bool ordered;       /* outcomes in walk order (no -m) */
 	bool open_files;    /* the walk opens every file (its contents or descriptor go) */
 	bool want_path;     /* the daemon opens files by path (SCAN, ALLMATCHSCAN) */
-	bool daemon_walk;   /* the walk stands in for clamd's own: path mode's rules and silences */
+	bool daemon_walk;   /* the walk stands in for clamd's own (path mode): its rules, its
+			     * silences, and files behind followed links shown under the link */
 	bool allmatch;      /* every signature of a file is reported */
 	const char *note;   /* a warning to show the user, or NULL */
 };

@@ -20,7 +20,7 @@ struct target_group {
 	unsigned long outstanding; /* files submitted that have not ended */
 	bool walked;               /* no more files will be added */
 	bool bad;                  /* a file not clean, or the walk failed */
-	bool named_file;           /* the target is the one file: its exclusion is shown */
+	bool echo;                 /* standard input: its line is the daemon's, shown even with -i */
 	unsigned long distrust;    /* results->distrust when the group began */
 };
 
@@ -80,8 +80,12 @@ static void group_end_if_done(struct results *r, struct target_group *g)
 {
 	if (!g->walked || g->outstanding > 0)
 		return;
-	if (!g->bad && r->distrust == g->distrust)
-		report_ok(r->rep, g->shown);
+	if (!g->bad && r->distrust == g->distrust) {
+		if (g->echo)
+			report_echo_ok(r->rep, g->shown);
+		else
+			report_ok(r->rep, g->shown);
+	}
 	free(g->shown);
 	free(g);
 }
@@ -144,6 +148,16 @@ static void on_end(void *arg, struct scan_item *it, enum verdict v, const char *
 	}
 	progress_file_done(r->rep->progress, it->size > 0 ? (unsigned long long)it->size : 0,
 			   v == VERDICT_INFECTED);
+	if (g != NULL && it->is_stdin) {
+		/* clamdscan echoes the daemon's line for standard input */
+		char *label = strdup(it->shown);
+
+		if (label != NULL) {
+			free(g->shown);
+			g->shown = label;
+		}
+		g->echo = true;
+	}
 	if (g != NULL) {
 		g->bad = g->bad || bad;
 		g->outstanding--;

@@ -21,8 +21,9 @@
 #include "scan/scan.h"
 #include "scan/walk.h"
 
-/* How standard input is named in result lines, whatever the transport. */
-#define STDIN_LABEL "stdin"
+/* How standard input is named until the daemon names it ("stream" or
+ * "fd[N]", which clamdscan echoes); a local scan keeps this. */
+#define STDIN_LABEL "stream"
 
 /* Longest line accepted in a -f file list. */
 #define FILE_LIST_MAX_LINE 65536
@@ -44,7 +45,6 @@ struct scan_ctx {
 	const struct endpoint *daemons[ENDPOINT_MAX]; /* one address each, that answered */
 	size_t n_daemons;
 	bool unreachable;       /* no daemon answered: each target says so */
-	int unreachable_errno;  /* why the first one did not */
 	struct plan plan;
 	struct walk_opts walk;
 	struct results *results;
@@ -186,11 +186,16 @@ static void on_walk_event(struct scan_ctx *ctx, struct target_group *g, const st
 		break;
 	case WALK_UNREADABLE:
 		if (daemon_walk) {
-			/* what clamd says of a directory it cannot read */
+			/* what clamd says of what it cannot look at */
 			snprintf(msg, sizeof(msg), "File path check failure: %s.", strerror(ev->err));
 			file_error(ctx, g, ev->shown, msg, 0);
 		} else {
-			file_error(ctx, g, ev->shown, "Can't access file.", ev->err);
+			/* clamdscan's own walk says it on stderr */
+			settle(ctx);
+			report_error(ctx->rep, "Can't access file %s", ev->shown);
+			report_verbose(ctx->rep, "%s: %s", ev->shown, strerror(ev->err));
+			ctx->tally->errors++;
+			results_group_taint(g);
 		}
 		break;
 	case WALK_OPEN_FAILED:
@@ -251,6 +256,64 @@ static void file_target(struct scan_ctx *ctx, struct target_group *g, const stru
 	submit(ctx, g, it);
 }
 
+/* No daemon answered: tries again, cheaply, before each target (the daemon
+ * may have come up meanwhile). */
+static bool reachable_again(struct scan_ctx *ctx)
+{
+	struct conn c;
+
+	for (size_t i = 0; i < ctx->endpoints->n; i++) {
+		if (conn_open(&c, &ctx->endpoints->ep[i], ctx->set->timeout) == 0) {
+			conn_close(&c);
+			ctx->unreachable = false;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Says on stderr why each address of the daemons cannot be reached, as
+ * clamdscan does for each thing it fails to send. */
+static void say_unreachable(struct scan_ctx *ctx)
+{
+	settle(ctx);
+	for (size_t i = 0; i < ctx->endpoints->n; i++) {
+		char msg[512];
+		struct conn c;
+
+		if (conn_open(&c, &ctx->endpoints->ep[i], ctx->set->timeout) == 0) {
+			conn_close(&c);
+			continue;
+		}
+		daemon_describe_connect_failure(&ctx->endpoints->ep[i], ctx->set->timeout, errno, msg,
+						sizeof(msg));
+		report_error(ctx->rep, "%s", msg);
+	}
+}
+
+/* A target while no daemon answers, as clamdscan goes through it: in path
+ * mode the target is one error, in the per-file modes each file is
+ * (nothing is printed for them). */
+static void unreachable_target(struct scan_ctx *ctx, const struct target *t)
+{
+	struct walk_event ev;
+	struct walk *w;
+
+	say_unreachable(ctx);
+	if (ctx->plan.daemon_walk || !t->is_dir) {
+		ctx->tally->errors++;
+		return;
+	}
+	w = walk_open(&ctx->walk, t);
+	while (w != NULL && walk_next(w, &ev) > 0) {
+		if (ev.kind == WALK_ITEM) {
+			scan_item_free(ev.item);
+			ctx->tally->errors++;
+		}
+	}
+	walk_close(w);
+}
+
 /* True when clamd.conf's ExcludePath excludes the target, by the name the
  * user gave or by the path clamd would be sent. */
 static bool target_excluded(const struct scan_ctx *ctx, const struct target *t)
@@ -278,15 +341,8 @@ static void scan_arg(struct scan_ctx *ctx, const char *arg)
 		settle(ctx);
 		report_warning(ctx->rep, "%s: Not supported file type", t.shown);
 		ctx->tally->errors++;
-	} else if (ctx->unreachable && ctx->plan.daemon_walk) {
-		/* as clamdscan: one error per target, said on stderr */
-		char msg[512];
-
-		daemon_describe_connect_failure(ctx->daemons[0], ctx->set->timeout,
-						ctx->unreachable_errno, msg, sizeof(msg));
-		settle(ctx);
-		report_error(ctx->rep, "%s", msg);
-		ctx->tally->errors++;
+	} else if (ctx->unreachable && !reachable_again(ctx)) {
+		unreachable_target(ctx, &t);
 	} else if ((g = results_group_new(ctx->results, t.shown)) == NULL) {
 		settle(ctx);
 		report_error(ctx->rep, "%s: out of memory", t.shown);
@@ -309,10 +365,17 @@ static void scan_arg(struct scan_ctx *ctx, const char *arg)
  * regular file, its contents otherwise. Always labelled STDIN_LABEL. */
 static void scan_stdin(struct scan_ctx *ctx)
 {
-	struct target_group *g = results_group_new(ctx->results, STDIN_LABEL);
-	struct scan_item *it = scan_item_new(STDIN_LABEL);
+	struct target_group *g;
+	struct scan_item *it;
 	struct stat st;
 
+	if (ctx->unreachable && !reachable_again(ctx)) {
+		say_unreachable(ctx);
+		ctx->tally->errors++;
+		return;
+	}
+	g = results_group_new(ctx->results, STDIN_LABEL);
+	it = scan_item_new(STDIN_LABEL);
 	if (g == NULL || it == NULL || fstat(STDIN_FILENO, &st) != 0 ||
 	    (it->fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 3)) < 0) {
 		report_error(ctx->rep, "Can't read standard input: %s", strerror(errno));
@@ -425,8 +488,6 @@ static bool choose_daemons(struct scan_ctx *ctx, char *why, size_t len)
 {
 	unsigned n = ctx->endpoints->n_daemons;
 	char each[ENDPOINT_MAX][300]; /* why each daemon could not be reached */
-	int first_err = 0;
-
 	why[0] = '\0';
 	ctx->n_daemons = 0;
 	for (unsigned d = 0; d < n && d < ENDPOINT_MAX; d++) {
@@ -440,13 +501,10 @@ static bool choose_daemons(struct scan_ctx *ctx, char *why, size_t len)
 		else if (strlen(why) + 2 < len)
 			snprintf(why + strlen(why), len - strlen(why), "%s%s", why[0] != '\0' ? ", " : "",
 				 each[d]);
-		if (ep == NULL && first_err == 0)
-			first_err = err;
 	}
 	if (ctx->n_daemons == 0) {
 		ctx->daemons[ctx->n_daemons++] = &ctx->endpoints->ep[0];
 		ctx->unreachable = true;
-		ctx->unreachable_errno = first_err;
 		return false;
 	}
 	/* only now is "without it" true: another daemon answered */
@@ -498,6 +556,7 @@ static bool choose_local(struct scan_ctx *ctx)
 		if (s->local_fallback) {
 			report_warning(ctx->rep, "clamd unreachable %s; scanning locally with libclamav",
 				       why[0] != '\0' ? why : "(no daemon configured)");
+			ctx->unreachable = false;
 			return true;
 		}
 		/* each file's error names one daemon: say once what became of all */
@@ -552,6 +611,9 @@ static int open_driver(struct scan_ctx *ctx)
 	 * and off /proc; clamdscan's own walk does so only before an action */
 	ctx->walk.same_fs = !ctx->conf->cross_filesystems && (ctx->plan.daemon_walk || in.action);
 	ctx->walk.skip_proc = ctx->plan.daemon_walk || in.action;
+	ctx->walk.links_shown_resolved = !ctx->plan.daemon_walk;
+	if (ctx->plan.daemon_walk)
+		walk_identity_of(&ctx->walk.daemon, ctx->conf->user);
 	if (ctx->q != NULL && ctx->q->dirfd >= 0 && fstat(ctx->q->dirfd, &st) == 0) {
 		ctx->walk.skip[ctx->walk.n_skip].dev = st.st_dev;
 		ctx->walk.skip[ctx->walk.n_skip++].ino = st.st_ino;
@@ -565,6 +627,7 @@ static int open_driver(struct scan_ctx *ctx)
 	env.window = in.local ? local_threads(s) : ctx->plan.ordered ? PIPELINE_WINDOW : s->max_inflight;
 	env.request = ctx->plan.request;
 	env.allmatch = ctx->plan.allmatch;
+	env.error_tail = !ctx->plan.daemon_walk;
 	env.database = s->database;
 	env.sink = results_sink(ctx->results);
 	env.msg = ctx->rep;
@@ -600,10 +663,10 @@ static void scan_targets(struct scan_ctx *ctx)
 	} else {
 		for (size_t i = 0; i < s->n_targets; i++) {
 			if (strcmp(s->targets[i], "-") == 0) {
+				/* as clamdscan: said, skipped, not counted */
 				settle(ctx);
 				report_error(ctx->rep,
 					     "Scanning from standard input requires \"-\" to be the only file argument");
-				ctx->tally->errors++;
 				continue;
 			}
 			scan_arg(ctx, s->targets[i]);

@@ -22,6 +22,16 @@ struct walk_skip {
 
 #define WALK_MAX_SKIP 8
 
+/* Whom the daemon runs as (clamd.conf's User), when that is not us: its
+ * walk cannot enter what that user may not read, and ours must not
+ * either, to say what clamd says. */
+struct walk_identity {
+	bool set;
+	uid_t uid;
+	gid_t groups[64]; /* its primary group and the others initgroups gives it */
+	int n_groups;
+};
+
 struct walk_opts {
 	const struct ng_conf *conf;
 	bool open_files;   /* open every file (its contents or descriptor go to the scanner) */
@@ -29,10 +39,17 @@ struct walk_opts {
 			    * one too long for a command is opened instead */
 	bool hold_dirs;    /* an action may follow: hold each file's directory */
 	bool same_fs;      /* CrossFilesystems no applies: other filesystems are passed over */
+	bool links_shown_resolved; /* files behind a followed link are shown under its
+				    * resolved path (clamdscan's walk), not the link's (clamd's) */
 	bool skip_proc;    /* files on /proc's filesystem are passed over */
 	struct walk_skip skip[WALK_MAX_SKIP];
 	size_t n_skip;
+	struct walk_identity daemon; /* with a daemon walk: the daemon's rights, when not ours */
 };
+
+/* Fills id for the user clamd.conf names (NULL: none), unless that user is
+ * who we are or root. Returns id->set. */
+bool walk_identity_of(struct walk_identity *id, const char *user);
 
 enum walk_event_kind {
 	WALK_ITEM,        /* item: a regular file to scan; the caller owns it */

@@ -54,8 +54,10 @@ static struct expect oracle(const struct plan_input *in)
 		e.request = REQUEST_SCAN;
 		e.note = in->allmatch && in->several;
 		if (in->allmatch && !in->multiscan && !in->several) {
+			/* clamdscan walks for -z itself: its walk's rules, not clamd's */
 			e.driver = DRIVER_PATH;
 			e.allmatch = true;
+			e.daemon_walk = false;
 		}
 		return e;
 	}
