@@ -385,15 +385,26 @@ same_as_ref() {
     # clamdscan 1.4.6 prints "link.com: OK" without scanning it unless
     # FollowFileSymlinks is on: a documented difference; the file is named
     # by its real path, as clamdscan names it when it does follow
-    for mode in "" --stream --fdpass -m "-m --fdpass" -z; do
+    for mode in "" --stream --fdpass -m -z; do
         run "$NG" -c "$LAB_CONF" --no-summary $mode "$T/link.com"
         [ "$status" -eq 1 ]
         [ "$output" = "$T/tree/sub/deep/eicar.com: $EICAR_SIG FOUND" ]
     done
+    # clamdscan's IDSESSION walks name it as given
+    run "$NG" -c "$LAB_CONF" --no-summary -m --fdpass "$T/link.com"
+    [ "$output" = "$T/link.com: $EICAR_SIG FOUND" ]
     cp "$LAB_CONF" "$T/follow.conf"
     echo 'FollowFileSymlinks yes' >>"$T/follow.conf"
-    same_as_ref -c "$T/follow.conf" "$T/link.com"
-    same_as_ref -c "$T/follow.conf" --stream "$T/link.com"
+    for mode in "" --stream -m "-m --fdpass" "-m --stream"; do
+        same_as_ref -c "$T/follow.conf" $mode "$T/link.com"
+    done
+    # an action names where the file really is
+    mkdir "$T/q" "$T/q2"
+    run "$REF" -c "$T/follow.conf" --no-summary --copy="$T/q" "$T/link.com"
+    ref=${output//$T\/q\//Q/}
+    run "$NG" -c "$T/follow.conf" --no-summary --copy="$T/q2" "$T/link.com"
+    [ "${output//$T\/q2\//Q/}" = "$ref" ]
+    [[ $output == *"$T/link.com (real path: '$T/tree/sub/deep/eicar.com'): copied to '$T/q2/eicar.com'"* ]]
 }
 
 @test "FollowDirectorySymlinks off and on" {

@@ -268,12 +268,14 @@ void quarantine_act(const struct quarantine *q, struct report *rep, struct tally
 	if (q->action == ACTION_NONE || f->is_stdin)
 		return;
 	if (q->action == ACTION_COPY) {
-		/* a copy needs only the descriptor that was scanned */
-		const char *slash = strrchr(f->shown, '/');
+		/* a copy needs only the descriptor that was scanned; it is named
+		 * after the file itself, not a link to it */
+		const char *where = f->real != NULL ? f->real : f->shown;
+		const char *slash = strrchr(where, '/');
 
-		rc = copy_in(q, f, f->name ? f->name : slash ? slash + 1 : f->shown, dest, sizeof(dest));
+		rc = copy_in(q, f, f->name ? f->name : slash ? slash + 1 : where, dest, sizeof(dest));
 		if (rc == 0) {
-			report_action(rep, f->shown, ACTION_COPY, q->dir, dest);
+			report_action(rep, f->shown, f->real, ACTION_COPY, q->dir, dest);
 		} else {
 			report_action_failed(rep, f->shown, ACTION_COPY, failure(rc));
 			t->not_moved++;
@@ -293,7 +295,7 @@ void quarantine_act(const struct quarantine *q, struct report *rep, struct tally
 	case ACTION_REMOVE:
 		rc = is_scanned_file(f->dirfd, f->name, f) ? remove_checked(f) : -2;
 		if (rc == 0) {
-			report_action(rep, f->shown, ACTION_REMOVE, NULL, NULL);
+			report_action(rep, f->shown, f->real, ACTION_REMOVE, NULL, NULL);
 		} else {
 			report_action_failed(rep, f->shown, ACTION_REMOVE, failure(rc));
 			t->not_removed++;
@@ -302,7 +304,7 @@ void quarantine_act(const struct quarantine *q, struct report *rep, struct tally
 	case ACTION_MOVE:
 		rc = is_scanned_file(f->dirfd, f->name, f) ? move(q, f, dest, sizeof(dest)) : -2;
 		if (rc == 0) {
-			report_action(rep, f->shown, ACTION_MOVE, q->dir, dest);
+			report_action(rep, f->shown, f->real, ACTION_MOVE, q->dir, dest);
 		} else {
 			report_action_failed(rep, f->shown, ACTION_MOVE, failure(rc));
 			t->not_moved++;

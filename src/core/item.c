@@ -33,6 +33,7 @@ void scan_item_free(struct scan_item *it)
 		close(it->dirfd);
 	free(it->shown);
 	free(it->path);
+	free(it->real);
 	free(it->name);
 	free(it);
 }

@@ -8,6 +8,7 @@
 struct scan_item {
 	char *shown;   /* the name printed for it (owned) */
 	char *path;    /* a path the daemon can open for SCAN/ALLMATCHSCAN, or NULL (owned) */
+	char *real;    /* where it really is, when it is shown by another name (owned), or NULL */
 	int fd;        /* opened by us, O_RDONLY (owned); -1 when the daemon opens it */
 	off_t size;
 	dev_t dev;

@@ -196,15 +196,18 @@ static const char *action_name(enum ng_action a)
 	return a == ACTION_MOVE ? "move" : a == ACTION_COPY ? "copy" : "remove";
 }
 
-void report_action(struct report *r, const char *path, enum ng_action a, const char *dir,
-		   const char *name)
+void report_action(struct report *r, const char *path, const char *real, enum ng_action a,
+		   const char *dir, const char *name)
 {
-	char *dest = NULL;
+	char *dest = NULL, *named = NULL;
+	const char *who = path;
 
+	if (real != NULL && asprintf(&named, "%s (real path: '%s')", path, real) >= 0)
+		who = named;
 	if (a == ACTION_REMOVE) {
-		emitf(r, result_stream(r), "", "%s: Removed.", path);
+		emitf(r, result_stream(r), "", "%s: Removed.", who);
 	} else {
-		emitf(r, result_stream(r), "", "%s: %s to '%s/%s'", path,
+		emitf(r, result_stream(r), "", "%s: %s to '%s/%s'", who,
 		      a == ACTION_MOVE ? "moved" : "copied", dir, name);
 		if (r->json != NULL && asprintf(&dest, "%s/%s", dir, name) < 0)
 			dest = NULL;
@@ -212,6 +215,7 @@ void report_action(struct report *r, const char *path, enum ng_action a, const c
 	if (r->json != NULL)
 		jsonout_action(r->json, path, action_name(a), dest, NULL);
 	free(dest);
+	free(named);
 }
 
 void report_action_failed(struct report *r, const char *path, enum ng_action a,

@@ -73,9 +73,11 @@ void report_excluded(struct report *r, const char *path);
 void report_error_result(struct report *r, const char *path, const char *message);
 
 /* A quarantine action done on path: "path: moved to 'dir/name'", "copied
- * to", or "Removed." (dir and name NULL). */
-void report_action(struct report *r, const char *path, enum ng_action a, const char *dir,
-		   const char *name);
+ * to", or "Removed." (dir and name NULL); with real (where the file really
+ * is, when path is another name for it) "path (real path: 'real'): ...",
+ * as clamdscan says it. */
+void report_action(struct report *r, const char *path, const char *real, enum ng_action a,
+		   const char *dir, const char *name);
 
 /* One that could not be done: "ERROR: Can't move file 'path': reason". */
 void report_action_failed(struct report *r, const char *path, enum ng_action a,

@@ -50,6 +50,7 @@ struct plan plan_choose(const struct plan_input *in)
 		return p;
 	}
 	p.open_files = true;
+	p.names_given = in->action || in->multiscan;
 	if (in->stream) {
 		/* --stream wins over --fdpass, as in clamdscan */
 		p.request = REQUEST_INSTREAM;

@@ -29,6 +29,8 @@ struct plan {
 	bool daemon_walk;   /* the walk stands in for clamd's own (path mode): its rules, its
 			     * silences, and files behind followed links shown under the link */
 	bool allmatch;      /* every signature of a file is reported */
+	bool names_given;   /* files named as walked from the name the user gave, as
+			     * clamdscan's IDSESSION and action walks name them */
 	const char *note;   /* a warning to show the user, or NULL */
 };
 

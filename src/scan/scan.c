@@ -611,7 +611,9 @@ static int open_driver(struct scan_ctx *ctx)
 	 * and off /proc; clamdscan's own walk does so only before an action */
 	ctx->walk.same_fs = !ctx->conf->cross_filesystems && (ctx->plan.daemon_walk || in.action);
 	ctx->walk.skip_proc = ctx->plan.daemon_walk || in.action;
-	ctx->walk.links_shown_resolved = !ctx->plan.daemon_walk;
+	ctx->walk.names = ctx->plan.daemon_walk   ? WALK_NAMES_DAEMON
+			  : ctx->plan.names_given ? WALK_NAMES_GIVEN
+						  : WALK_NAMES_REAL;
 	if (ctx->plan.daemon_walk)
 		walk_identity_of(&ctx->walk.daemon, ctx->conf->user);
 	if (ctx->q != NULL && ctx->q->dirfd >= 0 && fstat(ctx->q->dirfd, &st) == 0) {

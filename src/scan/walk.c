@@ -209,10 +209,12 @@ struct scan_item *walk_target_file(const struct walk_opts *o, const struct targe
 	struct scan_item *it;
 	struct stat st;
 
-	/* a file is named by its real path, as clamdscan names what it sends;
-	 * only its OK line carries the name the user gave */
+	/* a file is named by its real path, as clamdscan names what it sends,
+	 * or, in its IDSESSION and action walks, by the name the user gave */
+	const char *shown = o->names == WALK_NAMES_GIVEN ? t->shown : t->real;
+
 	if (o->open_files || (o->want_path && !path_fits_command(t->real))) {
-		it = open_checked(AT_FDCWD, t->real, t->real, NULL, false, &ev);
+		it = open_checked(AT_FDCWD, t->real, shown, NULL, false, &ev);
 		if (it == NULL) {
 			errno = ev.kind == WALK_CHANGED ? ESTALE : ev.kind == WALK_NOMEM ? ENOMEM : ev.err;
 			return NULL;
@@ -222,14 +224,15 @@ struct scan_item *walk_target_file(const struct walk_opts *o, const struct targe
 	} else {
 		if (stat(t->real, &st) != 0)
 			return NULL;
-		it = named(t->real, t->real, &st, &ev);
+		it = named(t->real, shown, &st, &ev);
 		if (it == NULL) {
 			errno = ENOMEM;
 			return NULL;
 		}
 	}
-	if (o->want_path && it->path == NULL && path_fits_command(t->real) &&
-	    (it->path = strdup(t->real)) == NULL) {
+	if ((o->want_path && it->path == NULL && path_fits_command(t->real) &&
+	     (it->path = strdup(t->real)) == NULL) ||
+	    (strcmp(shown, t->real) != 0 && (it->real = strdup(t->real)) == NULL)) {
 		scan_item_free(it);
 		errno = ENOMEM;
 		return NULL;
@@ -309,12 +312,23 @@ static void frame_free(struct frame *f)
 	f->fd = -1;
 }
 
-/* The name shown for path (a path as walked from the target's real path):
- * clamd's walk names files through the links it followed; clamdscan's own
- * walk names them where they really are. */
+/* The name shown for path (a path as walked from the target's real path),
+ * as the walk's naming says (walk.h). */
 static char *show(const struct walk *w, const char *path, const char *resolved, bool behind_link)
 {
-	return strdup(behind_link && w->o.links_shown_resolved ? resolved : path);
+	char *out;
+
+	switch (w->o.names) {
+	case WALK_NAMES_GIVEN:
+		if (asprintf(&out, "%s%s", w->t->shown, path + strlen(w->t->real)) < 0)
+			return NULL;
+		return out;
+	case WALK_NAMES_REAL:
+		return strdup(behind_link ? resolved : path);
+	case WALK_NAMES_DAEMON:
+	default:
+		return strdup(path);
+	}
 }
 
 /* Queues an event of the directory being read. Returns -1 when out of memory. */
@@ -616,6 +630,11 @@ static struct scan_item *file_item(struct walk *w, struct frame *f, struct entry
 	it = open_checked(f->fd, e->name, shown, &e->st, !e->is_link, ev);
 	if (it == NULL)
 		return NULL;
+	if (strcmp(shown, resolved) != 0 && (it->real = strdup(resolved)) == NULL) {
+		scan_item_free(it);
+		ev->kind = WALK_NOMEM;
+		return NULL;
+	}
 	/* a file reached through a link is not acted on: its directory is not
 	 * one we walked */
 	if (w->o.hold_dirs && !behind_link)
@@ -682,7 +701,7 @@ static int visit(struct walk *w, struct walk_event *ev)
 		/* clamd passes over what lies on /proc; clamdscan looks at where a
 		 * file really is again */
 		kind = w->have_proc && e->st.st_dev == w->proc_dev ? WALK_OTHER_FS : WALK_ITEM;
-		if (kind == WALK_ITEM && w->o.links_shown_resolved && strcmp(resolved, path) != 0 &&
+		if (kind == WALK_ITEM && w->o.names != WALK_NAMES_DAEMON && strcmp(resolved, path) != 0 &&
 		    conf_excluded(w->o.conf, resolved))
 			kind = WALK_EXCLUDED;
 		if (kind != WALK_ITEM) {

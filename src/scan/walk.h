@@ -32,6 +32,15 @@ struct walk_identity {
 	int n_groups;
 };
 
+/* How a walk names what it finds: clamdscan names files three ways. */
+enum walk_names {
+	WALK_NAMES_DAEMON, /* clamd's walk (path mode): as walked from the target's real
+			    * path, through the links it follows */
+	WALK_NAMES_REAL,   /* clamdscan's own walk: where each file really is */
+	WALK_NAMES_GIVEN,  /* clamdscan's walks for IDSESSION and actions: as walked from
+			    * the name the user gave, links and all */
+};
+
 struct walk_opts {
 	const struct ng_conf *conf;
 	bool open_files;   /* open every file (its contents or descriptor go to the scanner) */
@@ -39,8 +48,7 @@ struct walk_opts {
 			    * one too long for a command is opened instead */
 	bool hold_dirs;    /* an action may follow: hold each file's directory */
 	bool same_fs;      /* CrossFilesystems no applies: other filesystems are passed over */
-	bool links_shown_resolved; /* files behind a followed link are shown under its
-				    * resolved path (clamdscan's walk), not the link's (clamd's) */
+	enum walk_names names;     /* how files are named */
 	bool skip_proc;    /* files on /proc's filesystem are passed over */
 	struct walk_skip skip[WALK_MAX_SKIP];
 	size_t n_skip;
