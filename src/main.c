@@ -83,11 +83,17 @@ int main(int argc, char **argv)
 	struct quarantine q = { .dirfd = -1 };
 	char err[600], no_daemon[600] = "";
 	int status = 2;
+	enum ng_opts_status rc;
 
 	/* every send uses MSG_NOSIGNAL; this also covers writes to a closed stdout */
 	signal(SIGPIPE, SIG_IGN);
 
-	if (options_parse(argc, argv, &o) != OPTS_OK) {
+	rc = options_parse(argc, argv, &o);
+	/* as clamdscan: said while parsing, on stderr whatever --stdout or
+	 * --quiet say, never in the log, before --help or an error */
+	for (size_t i = 0; i < o.n_warnings; i++)
+		fprintf(stderr, "WARNING: %s\n", o.warnings[i]);
+	if (rc != OPTS_OK) {
 		fprintf(stderr, "ERROR: %s\n", o.error);
 		fprintf(stderr, "Try '%s --help' for more information.\n", PACKAGE_NAME);
 		return 2;
@@ -103,14 +109,13 @@ int main(int argc, char **argv)
 		.to_stdout = o.to_stdout,
 		.json = o.json,
 		.actions = o.action != ACTION_NONE,
-		.log_file = o.log_file,
+		/* clamdscan answers --version and --ping before it opens the log */
+		.log_file = o.command == CMD_VERSION || o.command == CMD_PING ? NULL : o.log_file,
 	};
 	if (report_open(&rep, &ro) != 0) {
 		fprintf(stderr, "ERROR: Can't open the log file %s: %s\n", o.log_file, strerror(errno));
 		return 2;
 	}
-	for (size_t i = 0; i < o.n_ignored; i++)
-		report_warning(&rep, "Ignoring unsupported option %s", options_ignored_name(o.ignored[i]));
 	conf_init(&conf);
 	if (o.sarif_file != NULL && o.command == CMD_SCAN && report_open_sarif(&rep, o.sarif_file) != 0) {
 		/* before anything is scanned: a CI job must not get a scan without its report */
@@ -139,20 +144,22 @@ int main(int argc, char **argv)
 	if (o.wait && no_daemon[0] == '\0') {
 		struct timeval start, end;
 
-		gettimeofday(&start, NULL);
-		if (command_ping(&eps, &o, &rep, true) != 0) {
-			if (!o.local_fallback) {
-				/* as clamdscan: a summary of nothing scanned, and 21 */
-				struct tally none = { 0 };
+		int waited;
 
-				gettimeofday(&end, NULL);
-				if (!o.no_summary)
-					report_summary(&rep, &none, &start, &end);
-				status = EXIT_PING_FAILED;
-				goto out;
-			}
-			snprintf(no_daemon, sizeof(no_daemon), "no answer to PING");
+		gettimeofday(&start, NULL);
+		waited = command_ping(&eps, &o, &rep, true);
+		if (waited != 0 && (waited == EXIT_BAD_PING || !o.local_fallback)) {
+			/* as clamdscan: a summary of nothing scanned, and its status */
+			struct tally none = { 0 };
+
+			gettimeofday(&end, NULL);
+			if (!o.no_summary)
+				report_summary(&rep, &none, &start, &end);
+			status = waited;
+			goto out;
 		}
+		if (waited != 0)
+			snprintf(no_daemon, sizeof(no_daemon), "no answer to PING");
 	}
 	if (quarantine_open(&q, o.action, o.action_dir, err, sizeof(err)) != 0) {
 		/* before anything is scanned: no silent scan without the action asked for */

@@ -379,7 +379,7 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
     [[ $stderr == *"--fdpass is for a daemon and has no effect with --local"* ]]
 }
 
-@test "usage errors: --local with daemon commands, --database alone, both modes" {
+@test "usage errors: --local with daemon commands, both modes; --database alone is clamscan's, ignored" {
     run "$NG" -c "$T/db.conf" --local --ping 1
     [ "$status" -eq 2 ]
     [[ $output == *"--local never contacts a daemon"*"--ping"* ]]
@@ -387,9 +387,10 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
     [ "$status" -eq 2 ]
     run "$NG" -c "$T/db.conf" --local --wait tree
     [ "$status" -eq 2 ]
-    run "$NG" -c "$T/db.conf" --database="$LAB/db" tree
-    [ "$status" -eq 2 ]
-    [[ $output == *"--database is for local scanning"* ]]
+    # without a local scan, clamscan's --database: ignored with clamdscan's warning
+    run --separate-stderr "$NG" -c "$LAB_CONF" --database="$LAB/db" tree
+    [ "$status" -eq 1 ]
+    [ "$stderr" = "WARNING: Ignoring unsupported option --database (-d)" ]
     run "$NG" -c "$T/db.conf" --local --local-fallback tree
     [ "$status" -eq 2 ]
     run "$NG" --help

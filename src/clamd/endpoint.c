@@ -146,6 +146,15 @@ int endpoints_from_conf(const struct ng_conf *c, struct endpoint_list *out, char
 		snprintf(err, errlen, "no LocalSocket or TCPSocket in the configuration: nowhere to reach clamd");
 		return -1;
 	}
+	/* clamdscan's isremote(): without a LocalSocket, one TCPAddr that is
+	 * not this host's makes the daemon remote, whichever address answers */
+	for (size_t i = 0; c->local_socket == NULL && i < out->n; i++) {
+		if (!out->ep[i].local) {
+			for (size_t k = 0; k < out->n; k++)
+				out->ep[k].local = false;
+			break;
+		}
+	}
 	out->n_daemons = 1;
 	return 0;
 }

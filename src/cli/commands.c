@@ -50,7 +50,7 @@ int command_version(const struct endpoint_list *l, const struct ng_options *o, s
 }
 
 /* Sleeps for whole seconds, resuming after signals. */
-static void sleep_seconds(unsigned s)
+static void sleep_seconds(unsigned long s)
 {
 	struct timespec ts = { .tv_sec = (time_t)s, .tv_nsec = 0 };
 
@@ -61,11 +61,17 @@ static void sleep_seconds(unsigned s)
 int command_ping(const struct endpoint_list *l, const struct ng_options *o, struct report *rep,
 		 bool waiting)
 {
-	unsigned attempts = o->ping_given ? o->ping_attempts : 30;
-	const char *unit = o->ping_interval == 1 ? "second" : "seconds";
-	char reply[256];
+	unsigned long attempts, interval;
+	const char *unit;
+	char reply[256], why[128];
 
-	for (unsigned i = 1; i <= attempts; i++) {
+	if (options_ping_values(o, &attempts, &interval, why, sizeof(why)) != 0) {
+		/* clamdscan's words and status for an --ping value it cannot read */
+		report_warning(rep, "%s", why);
+		return EXIT_BAD_PING;
+	}
+	unit = interval == 1 ? "second" : "seconds";
+	for (unsigned long i = 1; i <= attempts; i++) {
 		if (first_answer(l, o->timeout, "PING", reply, sizeof(reply), rep) == 0) {
 			if (strcmp(reply, "PONG") == 0) {
 				if (!waiting)
@@ -78,12 +84,10 @@ int command_ping(const struct endpoint_list *l, const struct ng_options *o, stru
 			break;
 		/* clamdscan says this when pinging; when waiting, only with -v */
 		if (!waiting)
-			report_info(rep, "Could not connect, will PING again in %u %s", o->ping_interval,
-				    unit);
+			report_info(rep, "Could not connect, will PING again in %lu %s", interval, unit);
 		else
-			report_verbose(rep, "Could not connect, will try again in %u %s", o->ping_interval,
-				       unit);
-		sleep_seconds(o->ping_interval);
+			report_verbose(rep, "Could not connect, will try again in %lu %s", interval, unit);
+		sleep_seconds(interval);
 	}
 	if (waiting)
 		report_info(rep, "Wait timeout exceeded; Could not connect to clamd");

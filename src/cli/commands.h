@@ -15,10 +15,11 @@
  * exit status. */
 int command_version(const struct endpoint_list *l, const struct ng_options *o, struct report *rep);
 
-/* Pings up to o->ping_attempts times (30 for --wait), o->ping_interval
- * seconds apart, in clamdscan's words: PONG, or why not, then --ping's or
+/* Pings as --ping's value says (31 tries a second apart for a bare
+ * --wait), in clamdscan's words: PONG, or why not, then --ping's or
  * --wait's (waiting) timeout line. Returns 0 when the daemon answered PONG,
- * else EXIT_PING_FAILED. */
+ * EXIT_PING_FAILED when it never did, EXIT_BAD_PING for a value clamdscan
+ * cannot read. */
 int command_ping(const struct endpoint_list *l, const struct ng_options *o, struct report *rep,
 		 bool waiting);
 

@@ -1,84 +1,79 @@
-/* Command-line parsing: clamdscan's options plus clamdscan-ng's own. */
+/* Command-line parsing: clamdscan's options, read as clamdscan reads them
+ * (its common/optparser.c on ClamAV's getopt), plus clamdscan-ng's own. */
 #include "config.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "clamd/endpoint.h"
+#include "cli/clamscan_options.h"
 #include "cli/options.h"
 
-/* Long-only options get values above the char range. */
-enum {
-	OPT_QUIET = 256,
-	OPT_STDOUT,
-	OPT_NO_SUMMARY,
-	OPT_RELOAD,
-	OPT_REMOVE,
-	OPT_MOVE,
-	OPT_COPY,
-	OPT_FDPASS,
-	OPT_STREAM,
-	OPT_TIMEOUT,
-	OPT_MAX_INFLIGHT,
-	OPT_LOCAL,
-	OPT_LOCAL_FALLBACK,
-	OPT_DATABASE,
-	OPT_JSON,
-	OPT_SARIF,
-	OPT_SOCKET,
-	OPT_HOST,
-	OPT_PROGRESS,
-	OPT_NO_PROGRESS,
-	OPT_IGNORED_FLAG, /* clamscan options clamdscan accepts and ignores */
-	OPT_IGNORED_ARG,
+/* clamdscan's --wait without --ping: its CLAMDSCAN_DEFAULT_PING_ATTEMPTS. */
+#define WAIT_ATTEMPTS 31
+
+const struct option_def option_defs[] = {
+	{ O_HELP, "help", 'h', false, false, false, NULL, "Show this help" },
+	{ O_VERSION, "version", 'V', false, false, false, NULL,
+	  "Print the daemon's version (without one: ClamAV and the local libclamav's) and exit" },
+	{ O_VERBOSE, "verbose", 'v', false, false, false, NULL, "Be verbose" },
+	{ O_QUIET, "quiet", 0, false, false, false, NULL, "Be quiet, only output error messages" },
+	{ O_STDOUT, "stdout", 0, false, false, false, NULL, "Write messages to stdout instead of stderr" },
+	{ O_LOG, "log", 'l', true, false, false, "FILE", "Append the scan report to FILE" },
+	{ O_FILE_LIST, "file-list", 'f', true, false, false, "FILE",
+	  "Scan the files listed in FILE, one per line" },
+	{ O_CONFIG_FILE, "config-file", 'c', true, false, false, "FILE",
+	  "Read clamd's configuration from FILE (default " CLAMD_CONF_DEFAULT ")" },
+	{ O_PING, "ping", 'p', true, false, false, "A[:I]",
+	  "Ping clamd up to A times, I seconds apart (default 1), until it answers; exit 0 if it does, 21 if not" },
+	{ O_WAIT, "wait", 'w', false, false, false, NULL,
+	  "Wait for clamd to answer before scanning (31 tries a second apart, or as --ping says)" },
+	{ O_MULTISCAN, "multiscan", 'm', false, false, false, NULL,
+	  "Scan in parallel: several files in flight per daemon" },
+	{ O_ALLMATCH, "allmatch", 'z', false, false, false, NULL,
+	  "Continue scanning a file after a match (path mode)" },
+	{ O_REMOVE, "remove", 0, false, false, false, NULL, "Remove infected files. Be careful!" },
+	{ O_MOVE, "move", 0, true, false, false, "DIRECTORY", "Move infected files into DIRECTORY" },
+	{ O_COPY, "copy", 0, true, false, false, "DIRECTORY", "Copy infected files into DIRECTORY" },
+	{ O_NO_SUMMARY, "no-summary", 0, false, false, false, NULL, "Do not print the scan summary" },
+	{ O_INFECTED, "infected", 'i', false, false, false, NULL, "Only print infected files" },
+	{ O_RELOAD, "reload", 0, false, false, false, NULL, "Ask clamd to reload its signature database" },
+	{ O_FDPASS, "fdpass", 0, false, false, false, NULL,
+	  "Pass open file descriptors to clamd (Unix socket only)" },
+	{ O_STREAM, "stream", 0, false, false, false, NULL,
+	  "Send file contents to clamd (INSTREAM); wins over --fdpass" },
+	{ O_SOCKET, "socket", 0, true, true, true, "PATH",
+	  "Use clamd on the Unix socket PATH instead of the configuration's sockets (repeatable)" },
+	{ O_HOST, "host", 0, true, true, true, "HOST[:PORT]",
+	  "Use clamd at HOST, port 3310 by default ([ADDRESS]:PORT for IPv6; repeatable: a scan "
+	  "is spread over several daemons)" },
+	{ O_TIMEOUT, "timeout", 0, true, true, false, "SECONDS",
+	  "Give up on a daemon silent for SECONDS (default 300, 0 = wait forever)" },
+	{ O_MAX_INFLIGHT, "max-inflight", 0, true, true, false, "N",
+	  "With -m: requests in flight per daemon (default 16, at most 256); with -m --local: "
+	  "scanning threads (default: one per CPU)" },
+	{ O_LOCAL, "local", 0, false, true, false, NULL, "Scan here with libclamav; never contact a daemon" },
+	{ O_LOCAL_FALLBACK, "local-fallback", 0, false, true, false, NULL,
+	  "Scan here with libclamav when no daemon can be reached (said on stderr)" },
+	{ O_JSON, "json", 0, false, true, false, NULL,
+	  "Report as JSON Lines on stdout: one object per result line, then a summary object" },
+	{ O_SARIF, "sarif", 0, true, true, false, "FILE",
+	  "Also write the findings and scan errors to FILE as a SARIF 2.1.0 log" },
+	{ O_PROGRESS, "progress", 0, false, true, false, NULL,
+	  "Show a progress line on stderr (default: when stderr is a terminal and not --quiet)" },
+	{ O_NO_PROGRESS, "no-progress", 0, false, true, false, NULL, "Never show the progress line" },
 };
 
-static const struct option long_options[] = {
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "quiet", no_argument, NULL, OPT_QUIET },
-	{ "stdout", no_argument, NULL, OPT_STDOUT },
-	{ "config-file", required_argument, NULL, 'c' },
-	{ "log", required_argument, NULL, 'l' },
-	{ "file-list", required_argument, NULL, 'f' },
-	{ "ping", required_argument, NULL, 'p' },
-	{ "wait", no_argument, NULL, 'w' },
-	{ "multiscan", no_argument, NULL, 'm' },
-	{ "allmatch", no_argument, NULL, 'z' },
-	{ "remove", no_argument, NULL, OPT_REMOVE },
-	{ "move", required_argument, NULL, OPT_MOVE },
-	{ "copy", required_argument, NULL, OPT_COPY },
-	{ "no-summary", no_argument, NULL, OPT_NO_SUMMARY },
-	{ "reload", no_argument, NULL, OPT_RELOAD },
-	{ "infected", no_argument, NULL, 'i' },
-	{ "fdpass", no_argument, NULL, OPT_FDPASS },
-	{ "stream", no_argument, NULL, OPT_STREAM },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT },
-	{ "local", no_argument, NULL, OPT_LOCAL },
-	{ "local-fallback", no_argument, NULL, OPT_LOCAL_FALLBACK },
-	{ "database", required_argument, NULL, OPT_DATABASE },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "sarif", required_argument, NULL, OPT_SARIF },
-	{ "socket", required_argument, NULL, OPT_SOCKET },
-	{ "host", required_argument, NULL, OPT_HOST },
-	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
-	/* clamscan's tree options: clamdscan takes them and ignores them,
-	 * so command lines written for either tool keep working. */
-	{ "recursive", optional_argument, NULL, 'r' },
-	{ "bell", no_argument, NULL, OPT_IGNORED_FLAG },
-	{ "cross-fs", optional_argument, NULL, OPT_IGNORED_ARG },
-	{ NULL, 0, NULL, 0 },
-};
+const size_t option_defs_count = sizeof(option_defs) / sizeof(option_defs[0]);
 
-/* the leading ":" makes getopt tell a missing argument (':') from an unknown option */
-static const char short_options[] = ":hVvc:l:f:p:wmzir";
+/* What one word of the command line names. */
+struct match {
+	const struct option_def *def;         /* one of ours or clamdscan's, or */
+	const struct clamscan_option *ignored; /* a clamscan option clamdscan ignores */
+};
 
 /* Formats a usage error into o->error; returns OPTS_USAGE. */
 static enum ng_opts_status usage_error(struct ng_options *o, const char *fmt, ...)
@@ -92,6 +87,86 @@ static enum ng_opts_status usage_error(struct ng_options *o, const char *fmt, ..
 	vsnprintf(o->error, sizeof(o->error), fmt, ap);
 	va_end(ap);
 	return OPTS_USAGE;
+}
+
+/* True when name[0..len) is all of, or (prefix) a beginning of, full. */
+static bool names(const char *full, const char *name, size_t len, bool prefix)
+{
+	return strncmp(full, name, len) == 0 && (prefix || full[len] == '\0');
+}
+
+/* Adds m to the candidates unless it is there already. */
+static void candidate(struct match *found, size_t *n, struct match m)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (found[i].def == m.def && found[i].ignored == m.ignored)
+			return;
+	if (*n < 4)
+		found[(*n)++] = m;
+	else
+		(*n)++;
+}
+
+/* Finds the option name[0..len) stands for, as clamdscan's getopt does: the
+ * whole name, else the one option (of clamdscan's and clamscan's) it
+ * begins; our own options only when it begins none of those, so no
+ * abbreviation clamdscan reads one way is read another. Returns 1, 0 when
+ * none fits, -1 when several do (ambiguous). */
+static int find_long(const char *name, size_t len, struct match *m)
+{
+	struct match found[4];
+	size_t n = 0;
+
+	for (int pass = 0; pass < 3 && n == 0; pass++) {
+		bool prefix = pass > 0;
+		bool ours = pass == 2;
+
+		for (size_t i = 0; i < option_defs_count; i++)
+			if ((pass == 0 || option_defs[i].ours == ours) &&
+			    names(option_defs[i].name, name, len, prefix))
+				candidate(found, &n, (struct match){ &option_defs[i], NULL });
+		for (size_t i = 0; pass < 2 && i < clamscan_options_count; i++)
+			if (names(clamscan_options[i].name, name, len, prefix))
+				candidate(found, &n, (struct match){ NULL, &clamscan_options[i] });
+	}
+	if (n == 1)
+		*m = found[0];
+	return n == 1 ? 1 : n == 0 ? 0 : -1;
+}
+
+/* The option of the letter c, or 0 when none has it. */
+static int find_short(char c, struct match *m)
+{
+	for (size_t i = 0; i < option_defs_count; i++)
+		if (option_defs[i].shortopt == c) {
+			*m = (struct match){ &option_defs[i], NULL };
+			return 1;
+		}
+	for (size_t i = 0; i < clamscan_options_count; i++)
+		if (clamscan_options[i].shortopt == c) {
+			*m = (struct match){ NULL, &clamscan_options[i] };
+			return 1;
+		}
+	return 0;
+}
+
+/* yes|true|1 and no|false|0 in any case, as clamdscan reads a flag's value. */
+static int parse_flag_value(const char *v, bool *out)
+{
+	static const char *const yes[] = { "yes", "true", "1" };
+	static const char *const no[] = { "no", "false", "0" };
+
+	for (size_t i = 0; i < 3; i++) {
+		if (strcasecmp(v, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(v, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -1;
 }
 
 /* Parses a whole decimal number in [min, max]; returns 0 or -1. */
@@ -110,34 +185,13 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max, unsig
 	return 0;
 }
 
-/* Parses --ping's A[:I]: A attempts, optionally I seconds apart. */
-static int parse_ping(const char *arg, struct ng_options *o)
+/* "--name (-c)" or "--name", as clamdscan names an option in messages. */
+static void option_label(char *buf, size_t len, const char *name, char shortopt)
 {
-	char buf[64];
-	char *colon;
-
-	if (strlen(arg) >= sizeof(buf))
-		return -1;
-	strcpy(buf, arg);
-	colon = strchr(buf, ':');
-	if (colon != NULL) {
-		*colon = '\0';
-		if (parse_uint(colon + 1, 0, 3600, &o->ping_interval) != 0)
-			return -1;
-	}
-	return parse_uint(buf, 1, 1000000, &o->ping_attempts);
-}
-
-/* Records a quarantine action; only one may be chosen. */
-static enum ng_opts_status set_action(struct ng_options *o, enum ng_action a, const char *dir,
-				      const char *name)
-{
-	if (o->action != ACTION_NONE && o->action != a)
-		return usage_error(o, "--%s cannot be combined with another of --move, --copy, --remove",
-				   name);
-	o->action = a;
-	o->action_dir = dir;
-	return OPTS_OK;
+	if (shortopt != 0)
+		snprintf(buf, len, "--%s (-%c)", name, shortopt);
+	else
+		snprintf(buf, len, "--%s", name);
 }
 
 /* Records --socket (tcp false) or --host after checking its form; the
@@ -161,190 +215,294 @@ static enum ng_opts_status add_daemon(struct ng_options *o, bool tcp, const char
 	return OPTS_OK;
 }
 
-/* Names the option at argv[optind - 1] for an error message. */
-static const char *offending(int argc, char **argv)
+/* What parsing keeps between words. */
+struct parse {
+	struct ng_options *o;
+	bool given[O_COUNT];
+	bool remove, help, version, reload;
+	const char *move_dir, *copy_dir;
+	const char *database;     /* -d/--database's value, ours only with a local scan */
+};
+
+/* The warning for an ignored clamscan option, as clamdscan words it. */
+static void warn_ignored(struct parse *p, const struct clamscan_option *c)
 {
-	if (optind - 1 < argc && optind >= 1)
-		return argv[optind - 1];
-	return "?";
+	static char texts[OPTIONS_MAX_WARNINGS][128];
+	struct ng_options *o = p->o;
+	char label[80];
+
+	if (o->n_warnings >= OPTIONS_MAX_WARNINGS)
+		return;
+	option_label(label, sizeof(label), c->name, c->shortopt);
+	snprintf(texts[o->n_warnings], sizeof(texts[0]), "Ignoring %s option %s",
+		 c->deprecated ? "deprecated" : "unsupported", label);
+	o->warnings[o->n_warnings] = texts[o->n_warnings];
+	o->n_warnings++;
+}
+
+/* Applies one of our or clamdscan's options with its value (NULL for a flag
+ * given without one). The first of a repeated option wins, as in clamdscan. */
+static enum ng_opts_status apply(struct parse *p, const struct option_def *d, const char *value)
+{
+	struct ng_options *o = p->o;
+	bool on = true;
+	char label[80];
+
+	option_label(label, sizeof(label), d->name, d->shortopt);
+	if (!d->takes_value && value != NULL && parse_flag_value(value, &on) != 0)
+		return usage_error(o, "Incorrect argument format for option %s", label);
+	if (d->takes_value && value[0] == '\0')
+		return usage_error(o, "Option %s requires a non-empty string argument", label);
+	if (p->given[d->id] && !d->repeatable)
+		return OPTS_OK;
+	p->given[d->id] = true;
+	switch (d->id) {
+	case O_HELP: p->help = on; break;
+	case O_VERSION: p->version = on; break;
+	case O_VERBOSE: o->verbose = on; break;
+	case O_QUIET: o->quiet = on; break;
+	case O_STDOUT: o->to_stdout = on; break;
+	case O_CONFIG_FILE: o->config_file = value; break;
+	case O_LOG: o->log_file = value; break;
+	case O_FILE_LIST: o->file_list = value; break;
+	case O_PING:
+		o->ping_arg = value;
+		o->ping_given = true;
+		break;
+	case O_WAIT: o->wait = on; break;
+	case O_MULTISCAN: o->multiscan = on; break;
+	case O_ALLMATCH: o->allmatch = on; break;
+	case O_REMOVE: p->remove = on; break;
+	case O_MOVE: p->move_dir = value; break;
+	case O_COPY: p->copy_dir = value; break;
+	case O_NO_SUMMARY: o->no_summary = on; break;
+	case O_INFECTED: o->infected_only = on; break;
+	case O_RELOAD: p->reload = on; break;
+	case O_FDPASS: o->fdpass = on; break;
+	case O_STREAM: o->stream = on; break;
+	case O_SOCKET: return add_daemon(o, false, value);
+	case O_HOST: return add_daemon(o, true, value);
+	case O_TIMEOUT:
+		if (parse_uint(value, 0, 86400 * 365, &o->timeout) != 0)
+			return usage_error(o, "invalid argument '%s' for --timeout: expected whole seconds (0 = no limit)",
+					   value);
+		break;
+	case O_MAX_INFLIGHT:
+		if (parse_uint(value, 1, OPTIONS_MAX_INFLIGHT, &o->max_inflight) != 0)
+			return usage_error(o, "invalid argument '%s' for --max-inflight: expected 1 to %d",
+					   value, OPTIONS_MAX_INFLIGHT);
+		o->max_inflight_given = true;
+		break;
+	case O_LOCAL: o->local = on; break;
+	case O_LOCAL_FALLBACK: o->local_fallback = on; break;
+	case O_JSON: o->json = on; break;
+	case O_SARIF: o->sarif_file = value; break;
+	case O_PROGRESS:
+	case O_NO_PROGRESS:
+		/* one setting: the first of the two given wins */
+		if (o->progress < 0)
+			o->progress = (d->id == O_PROGRESS) == on ? 1 : 0;
+		break;
+	case O_COUNT:
+	default:
+		break;
+	}
+	return OPTS_OK;
+}
+
+/* An ignored clamscan option: clamdscan's warning, its value (if any)
+ * consumed and never looked at. --database is ours with a local scan. */
+static void apply_ignored(struct parse *p, const struct clamscan_option *c, const char *value)
+{
+	if (strcmp(c->name, "database") == 0 && p->database == NULL)
+		p->database = value;
+	warn_ignored(p, c);
+}
+
+/* Parses one "--name[=value]" word at argv[*i], taking the next word as
+ * its value when it needs one. */
+static enum ng_opts_status long_option(struct parse *p, int argc, char **argv, int *i)
+{
+	const char *word = argv[*i] + 2, *eq = strchr(word, '=');
+	size_t len = eq != NULL ? (size_t)(eq - word) : strlen(word);
+	const char *value = eq != NULL ? eq + 1 : NULL;
+	struct match m;
+	int rc = find_long(word, len, &m);
+	bool needs;
+
+	if (rc < 0)
+		return usage_error(p->o, "option '--%.*s' is ambiguous", (int)len, word);
+	if (rc == 0)
+		return usage_error(p->o, "unrecognized option '--%.*s'", (int)len, word);
+	needs = m.def != NULL ? m.def->takes_value : m.ignored->takes_value;
+	if (needs && value == NULL) {
+		if (*i + 1 >= argc)
+			return usage_error(p->o, "option '--%s' requires an argument",
+					   m.def != NULL ? m.def->name : m.ignored->name);
+		value = argv[++*i];
+	}
+	if (m.ignored != NULL) {
+		apply_ignored(p, m.ignored, value);
+		return OPTS_OK;
+	}
+	return apply(p, m.def, value);
+}
+
+/* Parses a cluster of short options "-abc" at argv[*i]; a letter that
+ * needs a value takes the rest of the word, or the next word. */
+static enum ng_opts_status short_options(struct parse *p, int argc, char **argv, int *i)
+{
+	const char *word = argv[*i];
+
+	for (size_t k = 1; word[k] != '\0'; k++) {
+		struct match m;
+		bool needs;
+		const char *value = NULL;
+		enum ng_opts_status st;
+
+		if (!find_short(word[k], &m))
+			return usage_error(p->o, "invalid option -- '%c'", word[k]);
+		needs = m.def != NULL ? m.def->takes_value : m.ignored->takes_value;
+		if (needs) {
+			if (word[k + 1] != '\0')
+				value = word + k + 1;
+			else if (*i + 1 < argc)
+				value = argv[++*i];
+			else
+				return usage_error(p->o, "option requires an argument -- '%c'", word[k]);
+		}
+		if (m.ignored != NULL)
+			apply_ignored(p, m.ignored, value);
+		else if ((st = apply(p, m.def, value)) != OPTS_OK)
+			return st;
+		if (needs)
+			break;
+	}
+	return OPTS_OK;
+}
+
+/* What depends on several options, once all are read. */
+static enum ng_opts_status settle(struct parse *p)
+{
+	struct ng_options *o = p->o;
+
+	/* clamdscan: move wins over copy, copy over remove, whatever the order */
+	if (p->move_dir != NULL) {
+		o->action = ACTION_MOVE;
+		o->action_dir = p->move_dir;
+	} else if (p->copy_dir != NULL) {
+		o->action = ACTION_COPY;
+		o->action_dir = p->copy_dir;
+	} else if (p->remove) {
+		o->action = ACTION_REMOVE;
+	}
+	/* --database is clamscan's, ignored, unless a local scan takes it */
+	if (p->database != NULL && (o->local || o->local_fallback)) {
+		size_t kept = 0;
+
+		o->database = p->database;
+		for (size_t i = 0; i < o->n_warnings; i++)
+			if (strstr(o->warnings[i], "--database ") == NULL)
+				o->warnings[kept++] = o->warnings[i];
+		o->n_warnings = kept;
+	}
+	if (o->local && o->local_fallback)
+		return usage_error(o, "--local and --local-fallback cannot be used together: choose one");
+	if (o->local && (o->ping_given || o->wait || p->reload))
+		return usage_error(o, "--local never contacts a daemon: it cannot be combined with %s",
+				   p->reload ? "--reload" : o->wait ? "--wait" : "--ping");
+	if (o->local && o->n_daemons > 0)
+		return usage_error(o, "--local never contacts a daemon: it cannot be combined with %s",
+				   o->daemons[0].tcp ? "--host" : "--socket");
+	/* the same precedence whatever the order on the command line */
+	if (p->help)
+		o->command = CMD_HELP;
+	else if (p->version)
+		o->command = CMD_VERSION;
+	else if (o->ping_given && !o->wait)
+		o->command = CMD_PING;
+	else if (p->reload)
+		o->command = CMD_RELOAD;
+	return OPTS_OK;
 }
 
 enum ng_opts_status options_parse(int argc, char **argv, struct ng_options *o)
 {
-	int c;
-	enum ng_opts_status st;
-
-	bool help = false, version = false, reload = false;
+	struct parse p;
+	enum ng_opts_status st = OPTS_OK;
+	int i, n_targets = 0;
+	bool only_targets = false;
 
 	memset(o, 0, sizeof(*o));
+	memset(&p, 0, sizeof(p));
+	p.o = o;
 	o->command = CMD_SCAN;
 	o->timeout = 300;
 	o->max_inflight = OPTIONS_DEFAULT_INFLIGHT;
-	o->ping_interval = 1;
 	o->progress = -1;
+	for (i = 1; i < argc && st == OPTS_OK; i++) {
+		char *word = argv[i];
 
-	opterr = 0; /* we word our own messages */
-	optind = 0; /* 0, not 1: glibc then also forgets a half-read "-xyz" cluster */
-	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
-		st = OPTS_OK;
-		switch (c) {
-		case 'h':
-			help = true;
-			break;
-		case 'V':
-			version = true;
-			break;
-		case 'v':
-			o->verbose = true;
-			break;
-		case OPT_QUIET:
-			o->quiet = true;
-			break;
-		case OPT_STDOUT:
-			o->to_stdout = true;
-			break;
-		case 'c':
-			o->config_file = optarg;
-			break;
-		case 'l':
-			o->log_file = optarg;
-			break;
-		case 'f':
-			o->file_list = optarg;
-			break;
-		case 'p':
-			if (parse_ping(optarg, o) != 0)
-				return usage_error(o, "invalid argument '%s' for --ping: expected ATTEMPTS[:INTERVAL]",
-						   optarg);
-			o->ping_given = true;
-			break;
-		case 'w':
-			o->wait = true;
-			break;
-		case 'm':
-			o->multiscan = true;
-			break;
-		case 'z':
-			o->allmatch = true;
-			break;
-		case 'i':
-			o->infected_only = true;
-			break;
-		case OPT_NO_SUMMARY:
-			o->no_summary = true;
-			break;
-		case OPT_RELOAD:
-			reload = true;
-			break;
-		case OPT_REMOVE:
-			st = set_action(o, ACTION_REMOVE, NULL, "remove");
-			break;
-		case OPT_MOVE:
-			st = set_action(o, ACTION_MOVE, optarg, "move");
-			break;
-		case OPT_COPY:
-			st = set_action(o, ACTION_COPY, optarg, "copy");
-			break;
-		case OPT_FDPASS:
-			o->fdpass = true;
-			break;
-		case OPT_STREAM:
-			o->stream = true;
-			break;
-		case OPT_TIMEOUT:
-			if (parse_uint(optarg, 0, 86400 * 365, &o->timeout) != 0)
-				return usage_error(o, "invalid argument '%s' for --timeout: expected whole seconds (0 = no limit)",
-						   optarg);
-			break;
-		case OPT_MAX_INFLIGHT:
-			if (parse_uint(optarg, 1, OPTIONS_MAX_INFLIGHT, &o->max_inflight) != 0)
-				return usage_error(o, "invalid argument '%s' for --max-inflight: expected 1 to %d",
-						   optarg, OPTIONS_MAX_INFLIGHT);
-			o->max_inflight_given = true;
-			break;
-		case OPT_LOCAL:
-			o->local = true;
-			break;
-		case OPT_LOCAL_FALLBACK:
-			o->local_fallback = true;
-			break;
-		case OPT_DATABASE:
-			o->database = optarg;
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_SARIF:
-			if (optarg[0] == '\0')
-				return usage_error(o, "--sarif needs a file name, not an empty value");
-			o->sarif_file = optarg;
-			break;
-		case OPT_SOCKET:
-			st = add_daemon(o, false, optarg);
-			break;
-		case OPT_HOST:
-			st = add_daemon(o, true, optarg);
-			break;
-		case OPT_PROGRESS:
-			o->progress = 1;
-			break;
-		case OPT_NO_PROGRESS:
-			o->progress = 0;
-			break;
-		case 'r':
-		case OPT_IGNORED_FLAG:
-		case OPT_IGNORED_ARG:
-			if (o->n_ignored < sizeof(o->ignored) / sizeof(o->ignored[0]))
-				o->ignored[o->n_ignored++] = c;
-			break;
-		case ':':
-			return usage_error(o, "option '%s' requires an argument", offending(argc, argv));
-		case '?':
-		default:
-			if (strncmp(offending(argc, argv), "--", 2) == 0)
-				return optopt != 0 ? usage_error(o, "option '%s' doesn't allow an argument",
-								 offending(argc, argv))
-						   : usage_error(o, "unrecognized option '%s'",
-								 offending(argc, argv));
-			return usage_error(o, "invalid option -- '%c'", optopt);
+		if (!only_targets && strcmp(word, "--") == 0) {
+			only_targets = true;
+		} else if (only_targets || word[0] != '-' || word[1] == '\0') {
+			/* a target ("-" is standard input): moved to the front, in order,
+			 * as GNU getopt lets options follow targets */
+			argv[1 + n_targets++] = word;
+			/* POSIX asks that options stop at the first target */
+			only_targets = only_targets || getenv("POSIXLY_CORRECT") != NULL;
+		} else if (word[1] == '-') {
+			st = long_option(&p, argc, argv, &i);
+		} else {
+			st = short_options(&p, argc, argv, &i);
 		}
-		if (st != OPTS_OK)
-			return st;
 	}
-	if (o->local && o->local_fallback)
-		return usage_error(o, "--local and --local-fallback cannot be used together: choose one");
-	if (o->local && (o->ping_given || o->wait || reload))
-		return usage_error(o, "--local never contacts a daemon: it cannot be combined with %s",
-				   reload ? "--reload" : o->wait ? "--wait" : "--ping");
-	if (o->local && o->n_daemons > 0)
-		return usage_error(o, "--local never contacts a daemon: it cannot be combined with %s",
-				   o->daemons[0].tcp ? "--host" : "--socket");
-	if (o->database != NULL && !o->local && !o->local_fallback)
-		return usage_error(o, "--database is for local scanning: add --local or --local-fallback");
-	/* the same precedence whatever the order on the command line */
-	if (help)
-		o->command = CMD_HELP;
-	else if (version)
-		o->command = CMD_VERSION;
-	else if (o->ping_given && !o->wait)
-		o->command = CMD_PING;
-	else if (reload)
-		o->command = CMD_RELOAD;
-	o->targets = argv + optind;
-	o->n_targets = (size_t)(argc - optind);
-	return OPTS_OK;
+	o->targets = argv + 1;
+	o->n_targets = (size_t)n_targets;
+	argv[1 + n_targets] = NULL; /* a slot already read: argv[argc] at the latest */
+	if (st != OPTS_OK)
+		return st;
+	return settle(&p);
 }
 
-const char *options_ignored_name(int c)
+/* clamdscan's reading of a number: leading blanks and a sign taken, the
+ * whole rest must be digits. Returns 0, or -1. */
+static int clamdscan_number(const char *s, unsigned long *out)
 {
-	switch (c) {
-	case 'r':
-		return "--recursive (-r)";
-	case OPT_IGNORED_FLAG:
-		return "--bell";
-	default:
-		return "--cross-fs";
+	char *end;
+
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return *end == '\0' ? 0 : -1;
+}
+
+int options_ping_values(const struct ng_options *o, unsigned long *attempts,
+			unsigned long *interval, char *why, size_t len)
+{
+	char buf[128];
+	char *colon;
+
+	*interval = 1;
+	if (o->ping_arg == NULL) {
+		*attempts = o->wait ? WAIT_ATTEMPTS : 1;
+		return 0;
 	}
+	snprintf(buf, sizeof(buf), "%s", o->ping_arg);
+	colon = strchr(buf, ':');
+	if (colon != NULL) {
+		*colon = '\0';
+		if (colon[1] != '\0' && clamdscan_number(colon + 1, interval) != 0) {
+			snprintf(why, len, "interval_str would go past end of buffer");
+			return -1;
+		}
+	}
+	if (clamdscan_number(buf, attempts) != 0) {
+		snprintf(why, len, "attempt_str would go past end of buffer");
+		return -1;
+	}
+	if (*attempts == 0)
+		*attempts = 1; /* clamdscan tries once all the same */
+	return 0;
 }
 
 void options_help(FILE *out)
@@ -354,56 +512,22 @@ void options_help(FILE *out)
 	      "           A client for the ClamAV daemon (clamd), compatible with clamdscan\n"
 	      "\n"
 	      "    clamdscan-ng [options] [file/directory/-]\n"
-	      "\n"
-	      "    --help              -h             Show this help\n"
-	      "    --version           -V             Print the daemon's version (or this program's) and exit\n"
-	      "    --verbose           -v             Be verbose\n"
-	      "    --quiet                            Be quiet, only output error messages\n"
-	      "    --stdout                           Write messages to stdout instead of stderr\n"
-	      "    --log=FILE          -l FILE        Append the scan report to FILE\n"
-	      "    --file-list=FILE    -f FILE        Scan the files listed in FILE, one per line\n"
-	      "    --config-file=FILE  -c FILE        Read clamd's configuration from FILE\n"
-	      "                                       (default " CLAMD_CONF_DEFAULT ")\n"
-	      "    --socket=PATH                      Use clamd on the Unix socket PATH instead of\n"
-	      "                                       the configuration's sockets (repeatable)\n"
-	      "    --host=HOST[:PORT]                 Use clamd at HOST, port 3310 by default\n"
-	      "                                       ([ADDRESS]:PORT for IPv6; repeatable); with\n"
-	      "                                       several daemons the scan is spread over them\n"
-	      "    --ping=A[:I]        -p A[:I]       Ping clamd up to A times, I seconds apart (default 1),\n"
-	      "                                       until it answers; exit 0 if it does, 21 if not\n"
-	      "    --wait              -w             Wait for clamd to answer before scanning (30 tries a\n"
-	      "                                       second apart, or as --ping says)\n"
-	      "    --multiscan         -m             Scan in parallel inside the daemon\n"
-	      "    --allmatch          -z             Continue scanning a file after a match (path mode)\n"
-	      "    --remove                           Remove infected files. Be careful!\n"
-	      "    --move=DIRECTORY                   Move infected files into DIRECTORY\n"
-	      "    --copy=DIRECTORY                   Copy infected files into DIRECTORY\n"
-	      "    --no-summary                       Do not print the scan summary\n"
-	      "    --json                             Report as JSON Lines on stdout: one object per\n"
-	      "                                       result line, then a summary object\n"
-	      "    --sarif=FILE                       Also write the findings and scan errors to FILE\n"
-	      "                                       as a SARIF 2.1.0 log\n"
-	      "    --progress                         Show a progress line on stderr (default: when\n"
-	      "                                       stderr is a terminal and not --quiet)\n"
-	      "    --no-progress                      Never show the progress line\n"
-	      "    --infected          -i             Only print infected files\n"
-	      "    --reload                           Ask clamd to reload its signature database\n"
-	      "    --fdpass                           Pass open file descriptors to clamd (Unix socket only)\n"
-	      "    --stream                           Send file contents to clamd (INSTREAM)\n"
-	      "    --timeout=SECONDS                  Give up on a daemon that makes no progress for\n"
-	      "                                       SECONDS (default 300, 0 = wait forever)\n"
-	      "    --max-inflight=N                   With -m and --stream/--fdpass: requests in\n"
-	      "                                       flight at once per daemon (default 16, at\n"
-	      "                                       most 256);\n"
-	      "                                       with -m and --local: scanning threads\n"
-	      "                                       (default: one per CPU)\n"
-	      "    --local                            Scan here with libclamav; never contact a daemon\n"
-	      "    --local-fallback                   Scan here with libclamav when no daemon can be\n"
-	      "                                       reached (said on stderr)\n"
-	      "    --database=DIR                     Signature databases for --local and\n"
-	      "                                       --local-fallback (default: DatabaseDirectory)\n"
-	      "    --recursive         -r             Accepted and ignored, as clamdscan does\n"
-	      "\n"
+	      "\n",
+	      out);
+	for (size_t i = 0; i < option_defs_count; i++) {
+		const struct option_def *d = &option_defs[i];
+		char left[64], shortform[16] = "";
+
+		snprintf(left, sizeof(left), "--%s%s%s", d->name, d->metavar ? "=" : "",
+			 d->metavar ? d->metavar : "");
+		if (d->shortopt != 0)
+			snprintf(shortform, sizeof(shortform), "-%c%s%s", d->shortopt,
+				 d->metavar ? " " : "", d->metavar ? d->metavar : "");
+		fprintf(out, "    %-26s %-10s %s\n", left, shortform, d->help);
+	}
+	fputs("\n"
+	      "clamscan's options are accepted and ignored with a warning, as clamdscan does;\n"
+	      "--database=DIR is for --local and --local-fallback.\n"
 	      "Exit status: 0 nothing found, 1 infection found, 2 error, 21 --ping got no answer.\n"
 	      "\n",
 	      out);

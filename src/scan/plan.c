@@ -19,7 +19,9 @@ static struct plan plan_stdin(const struct plan_input *in)
 struct plan plan_choose(const struct plan_input *in)
 {
 	struct plan p = { .driver = DRIVER_IDSESSION, .ordered = !in->multiscan };
-	bool path_mode = in->daemon_local && !in->stream && !in->fdpass && !in->action;
+	/* --fdpass without a Unix socket means nothing: clamdscan ignores it */
+	bool fdpass = in->fdpass && in->unix_socket;
+	bool path_mode = in->daemon_local && !in->stream && !fdpass && !in->action;
 
 	if (in->local) {
 		/* files opened here, with the walk rules of --fdpass; -z gives way
@@ -54,10 +56,7 @@ struct plan plan_choose(const struct plan_input *in)
 	if (in->stream) {
 		/* --stream wins over --fdpass, as in clamdscan */
 		p.request = REQUEST_INSTREAM;
-	} else if (in->fdpass && !in->unix_socket) {
-		p.note = "--fdpass needs a Unix socket; the daemon is on TCP, so files are streamed instead";
-		p.request = REQUEST_INSTREAM;
-	} else if (in->fdpass) {
+	} else if (fdpass) {
 		p.request = REQUEST_FILDES;
 	} else if (!in->daemon_local) {
 		p.request = REQUEST_INSTREAM;

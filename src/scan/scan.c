@@ -291,27 +291,12 @@ static void say_unreachable(struct scan_ctx *ctx)
 	}
 }
 
-/* A target while no daemon answers, as clamdscan goes through it: in path
- * mode the target is one error, in the per-file modes each file is
- * (nothing is printed for them). */
-static void unreachable_target(struct scan_ctx *ctx, const struct target *t)
+/* A target while no daemon answers, as clamdscan goes through it: one
+ * error (its walk stops at the first file it cannot send). */
+static void unreachable_target(struct scan_ctx *ctx)
 {
-	struct walk_event ev;
-	struct walk *w;
-
 	say_unreachable(ctx);
-	if (ctx->plan.daemon_walk || !t->is_dir) {
-		ctx->tally->errors++;
-		return;
-	}
-	w = walk_open(&ctx->walk, t);
-	while (w != NULL && walk_next(w, &ev) > 0) {
-		if (ev.kind == WALK_ITEM) {
-			scan_item_free(ev.item);
-			ctx->tally->errors++;
-		}
-	}
-	walk_close(w);
+	ctx->tally->errors++;
 }
 
 /* True when clamd.conf's ExcludePath excludes the target, by the name the
@@ -342,7 +327,7 @@ static void scan_arg(struct scan_ctx *ctx, const char *arg)
 		report_warning(ctx->rep, "%s: Not supported file type", t.shown);
 		ctx->tally->errors++;
 	} else if (ctx->unreachable && !reachable_again(ctx)) {
-		unreachable_target(ctx, &t);
+		unreachable_target(ctx);
 	} else if ((g = results_group_new(ctx->results, t.shown)) == NULL) {
 		settle(ctx);
 		report_error(ctx->rep, "%s: out of memory", t.shown);

@@ -77,15 +77,14 @@ static void defaults_without_options(void **state)
 	assert_int_equal(options_parse(1, argv, &o), OPTS_OK);
 	assert_int_equal(o.command, CMD_SCAN);
 	assert_int_equal(o.timeout, 300);
-	assert_int_equal(o.ping_interval, 1);
-	assert_int_equal(o.ping_attempts, 0);
+	assert_null(o.ping_arg);
 	assert_int_equal(o.action, ACTION_NONE);
 	assert_null(o.action_dir);
 	assert_null(o.config_file);
 	assert_null(o.log_file);
 	assert_null(o.file_list);
 	assert_int_equal(o.n_targets, 0);
-	assert_int_equal(o.n_ignored, 0);
+	assert_int_equal(o.n_warnings, 0);
 	assert_string_equal(o.error, "");
 	assert_only_flag(&o, "", "(nothing)");
 }
@@ -205,37 +204,42 @@ static void action_options(void **state)
 	}
 }
 
-/* --move with --remove (either order) is a usage error naming both options. */
-static void move_with_remove_is_usage_error(void **state)
+/* Two actions: move wins over copy, copy over remove, in either order,
+ * and the first of a repeated one wins: clamdscan's reading, no refusal. */
+static void actions_precedence(void **state)
 {
+	static const struct {
+		const char *args[4];
+		enum ng_action want;
+		const char *dir;
+	} cases[] = {
+		{ { "--move", "/q", "--remove", NULL }, ACTION_MOVE, "/q" },
+		{ { "--remove", "--move=/q", NULL, NULL }, ACTION_MOVE, "/q" },
+		{ { "--copy", "/a", "--move", "/b" }, ACTION_MOVE, "/b" },
+		{ { "--remove", "--copy=/c", NULL, NULL }, ACTION_COPY, "/c" },
+		{ { "--move=/first", "--move=/second", NULL, NULL }, ACTION_MOVE, "/first" },
+		{ { "--remove=no", "--remove", NULL, NULL }, ACTION_NONE, NULL },
+	};
+
 	(void)state;
-	{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct ng_options o;
-		ARGV("--move", "/q", "--remove");
+		char *argv[6] = { "clamdscan-ng" };
+		int argc = 1;
 
-		assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
-		assert_contains(o.error, "--move");
-		assert_contains(o.error, "--remove");
-	}
-	{
-		struct ng_options o;
-		ARGV("--remove", "--move=/q");
-
-		assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
-		assert_contains(o.error, "--move");
-		assert_contains(o.error, "--remove");
-	}
-	{
-		struct ng_options o;
-		ARGV("--copy", "/a", "--move", "/b");
-
-		assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
-		assert_contains(o.error, "--copy");
-		assert_contains(o.error, "--move");
+		for (size_t j = 0; j < 4 && cases[i].args[j] != NULL; j++)
+			argv[argc++] = (char *)cases[i].args[j];
+		argv[argc] = NULL;
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.action, cases[i].want);
+		if (cases[i].dir != NULL)
+			assert_string_equal(o.action_dir, cases[i].dir);
+		else
+			assert_null(o.action_dir);
 	}
 }
 
-/* --stream with --fdpass is a usage error naming both. */
+/* --stream with --fdpass is accepted (clamdscan takes both; --stream wins). */
 static void stream_with_fdpass_is_accepted(void **state)
 {
 	struct ng_options o;
@@ -248,7 +252,8 @@ static void stream_with_fdpass_is_accepted(void **state)
 	assert_true(o.fdpass);
 }
 
-/* --database=DIR goes with --local or --local-fallback; --max-inflight is remembered as given. */
+/* --database=DIR is ours with --local or --local-fallback (no warning);
+ * --max-inflight is remembered as given. */
 static void local_options(void **state)
 {
 	(void)state;
@@ -262,6 +267,7 @@ static void local_options(void **state)
 		assert_string_equal(o.database, "/db");
 		assert_false(o.max_inflight_given);
 		assert_int_equal(o.n_targets, 1);
+		assert_int_equal(o.n_warnings, 0);
 	}
 	{
 		struct ng_options o;
@@ -292,7 +298,7 @@ static void local_options(void **state)
 	}
 }
 
-/* --local refuses daemon-only commands and --local-fallback; --database alone is refused. */
+/* --local refuses daemon-only commands and --local-fallback. */
 static void local_conflicts_are_usage_errors(void **state)
 {
 	static const struct {
@@ -303,7 +309,6 @@ static void local_conflicts_are_usage_errors(void **state)
 		{ { "--local", "--ping", "2" }, "--ping" },
 		{ { "--wait", "--local", NULL }, "--wait" },
 		{ { "--local", "--reload", NULL }, "--reload" },
-		{ { "--database=/db", NULL, NULL }, "--database" },
 	};
 
 	(void)state;
@@ -321,67 +326,98 @@ static void local_conflicts_are_usage_errors(void **state)
 	}
 }
 
-/* --ping A:I sets attempts and interval, and makes the command a ping. */
-static void ping_attempts_and_interval(void **state)
+/* Reads --ping's value after parsing, as the commands do. */
+static void ping_values(const char *arg, bool wait, unsigned long *a, unsigned long *i, int *rc)
 {
 	struct ng_options o;
-	ARGV("--ping", "3:2");
+	char *argv[] = { "clamdscan-ng", "--ping", (char *)arg, wait ? "--wait" : NULL, NULL };
+	char why[128];
 
-	(void)state;
-	assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+	if (options_parse(wait ? 4 : 3, argv, &o) != OPTS_OK)
+		fail_msg("--ping '%s' refused: %s", arg, o.error);
 	assert_true(o.ping_given);
-	assert_int_equal(o.ping_attempts, 3);
-	assert_int_equal(o.ping_interval, 2);
-	assert_int_equal(o.command, CMD_PING);
+	assert_int_equal(o.command, wait ? CMD_SCAN : CMD_PING);
+	*rc = options_ping_values(&o, a, i, why, sizeof(why));
 }
 
-/* --ping A alone keeps the default interval of 1 second; -p and --ping= spellings work. */
-static void ping_attempts_only_default_interval(void **state)
+/* --ping A[:I]: attempts and interval (default 1), read as clamdscan reads
+ * them: "0" still tries once, "3:" keeps the default interval. */
+static void ping_attempts_and_interval(void **state)
 {
-	(void)state;
-	{
-		struct ng_options o;
-		ARGV("--ping", "3");
+	static const struct {
+		const char *arg;
+		unsigned long attempts, interval;
+	} cases[] = {
+		{ "3:2", 3, 2 }, { "3", 3, 1 }, { "5:0", 5, 0 }, { "0", 1, 1 },
+		{ "3:", 3, 1 }, { ":2", 1, 2 }, { "0:1", 1, 1 },
+	};
 
-		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
-		assert_int_equal(o.ping_attempts, 3);
-		assert_int_equal(o.ping_interval, 1);
-		assert_int_equal(o.command, CMD_PING);
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned long a, iv;
+		int rc;
+
+		ping_values(cases[i].arg, false, &a, &iv, &rc);
+		assert_int_equal(rc, 0);
+		assert_int_equal(a, cases[i].attempts);
+		assert_int_equal(iv, cases[i].interval);
 	}
+}
+
+/* -p and --ping= spellings; with --wait it stays a scan, and a bare --wait
+ * tries 31 times, as clamdscan. */
+static void ping_spellings_and_wait(void **state)
+{
+	unsigned long a, iv;
+	int rc;
+
+	(void)state;
 	{
 		struct ng_options o;
 		ARGV("-p", "7");
+		char why[64];
 
 		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
-		assert_int_equal(o.ping_attempts, 7);
-		assert_int_equal(o.ping_interval, 1);
+		assert_int_equal(options_ping_values(&o, &a, &iv, why, sizeof(why)), 0);
+		assert_int_equal(a, 7);
 	}
+	ping_values("4:3", true, &a, &iv, &rc);
+	assert_int_equal(a, 4);
+	assert_int_equal(iv, 3);
 	{
 		struct ng_options o;
-		ARGV("--ping=5:0");
+		ARGV("-w", "/tmp");
+		char why[64];
 
 		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
-		assert_int_equal(o.ping_attempts, 5);
-		assert_int_equal(o.ping_interval, 0);
+		assert_int_equal(o.command, CMD_SCAN);
+		assert_int_equal(options_ping_values(&o, &a, &iv, why, sizeof(why)), 0);
+		assert_int_equal(a, 31);
+		assert_int_equal(iv, 1);
 	}
 }
 
-/* Bad --ping values (0, x, 1:x, empty, missing parts, negative) are usage errors quoting the value. */
-static void ping_bad_values_are_usage_errors(void **state)
+/* A --ping value that is not whole numbers is accepted by the parser and
+ * refused when used, with clamdscan's warning; an empty one is a usage error. */
+static void ping_bad_values(void **state)
 {
-	static const char *const bad[] = { "0", "x", "1:x", "", "3:", ":2", "-1", "1:-1", "2x", "1:2:3", "0:1" };
+	static const char *const bad[] = { "x", "1:x", "2x", "1:2:3", "1.5" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct ng_options o;
-		char *argv[] = { "clamdscan-ng", "--ping", (char *)bad[i], NULL };
-		char quoted[64];
+		unsigned long a, iv;
+		int rc;
 
-		if (options_parse(3, argv, &o) != OPTS_USAGE)
-			fail_msg("--ping '%s' was accepted", bad[i]);
-		assert_contains(o.error, "--ping");
-		snprintf(quoted, sizeof(quoted), "'%s'", bad[i]);
-		assert_contains(o.error, quoted);
+		ping_values(bad[i], false, &a, &iv, &rc);
+		if (rc != -1)
+			fail_msg("--ping '%s' was read", bad[i]);
+	}
+	{
+		struct ng_options o;
+		ARGV("--ping=");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
+		assert_contains(o.error, "--ping (-p) requires a non-empty string argument");
 	}
 }
 
@@ -415,7 +451,7 @@ static void timeout_values(void **state)
 /* Bad --timeout values are usage errors naming --timeout and the value. */
 static void timeout_bad_values_are_usage_errors(void **state)
 {
-	static const char *const bad[] = { "x", "-1", "", "1.5", "10s", "99999999999999999999" };
+	static const char *const bad[] = { "x", "-1", "1.5", "10s", "99999999999999999999" };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -428,6 +464,13 @@ static void timeout_bad_values_are_usage_errors(void **state)
 		assert_contains(o.error, "--timeout");
 		snprintf(quoted, sizeof(quoted), "'%s'", bad[i]);
 		assert_contains(o.error, quoted);
+	}
+	{
+		struct ng_options o;
+		ARGV("--timeout=");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
+		assert_contains(o.error, "--timeout requires a non-empty string argument");
 	}
 }
 
@@ -478,17 +521,113 @@ static void missing_argument_short_option(void **state)
 	assert_contains(o.error, "requires an argument");
 }
 
-/* An argument given to a flag (--stream=yes) is a usage error that does not call --stream unknown. */
-static void argument_to_flag_is_usage_error(void **state)
+/* A flag takes =yes|true|1|no|false|0 in any case, as clamdscan's do;
+ * anything else is a usage error naming the option. */
+static void flag_values(void **state)
 {
-	struct ng_options o;
-	ARGV("--stream=yes", "/tmp");
-
 	(void)state;
-	assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
-	assert_contains(o.error, "--stream");
-	if (strstr(o.error, "unrecognized") != NULL)
-		fail_msg("--stream is a known option, but the error says: %s", o.error);
+	{
+		struct ng_options o;
+		ARGV("--stream=yes", "--fdpass=FALSE", "--multiscan=1", "-i", "/tmp");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_true(o.stream);
+		assert_false(o.fdpass);
+		assert_true(o.multiscan);
+		assert_int_equal(o.n_targets, 1);
+	}
+	{
+		struct ng_options o;
+		ARGV("--help=no", "--version");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.command, CMD_VERSION);
+	}
+	{
+		struct ng_options o;
+		ARGV("--stream=bogus", "/tmp");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
+		assert_contains(o.error, "Incorrect argument format for option --stream");
+	}
+	{
+		struct ng_options o;
+		ARGV("--multiscan=", "/tmp");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
+		assert_contains(o.error, "--multiscan (-m)");
+	}
+}
+
+/* The first of a repeated option wins, as in clamdscan: files, flags. */
+static void first_occurrence_wins(void **state)
+{
+	(void)state;
+	{
+		struct ng_options o;
+		ARGV("--log=a", "-l", "b", "-c", "A", "--config-file=B", "-f", "L1", "--file-list", "L2");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_string_equal(o.log_file, "a");
+		assert_string_equal(o.config_file, "A");
+		assert_string_equal(o.file_list, "L1");
+	}
+	{
+		struct ng_options o;
+		ARGV("--stream=no", "--stream", "--timeout=5", "--timeout=9");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_false(o.stream);
+		assert_int_equal(o.timeout, 5);
+	}
+}
+
+/* Any unambiguous beginning of an option's name stands for it, over
+ * clamdscan's whole table (clamscan's names included): ours only where no
+ * clamdscan name begins so. */
+static void abbreviations(void **state)
+{
+	(void)state;
+	{
+		struct ng_options o;
+		ARGV("--mu", "--no-s", "--inf", "--lo", "L", "/tmp");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_true(o.multiscan);
+		assert_true(o.no_summary);
+		assert_true(o.infected_only);
+		assert_string_equal(o.log_file, "L");
+		assert_int_equal(o.n_targets, 1);
+	}
+	{
+		/* clamdscan reads --j as clamscan's --jar, --ti as --timelimit */
+		struct ng_options o;
+		ARGV("--j", "--ti", "5", "/tmp");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_false(o.json);
+		assert_int_equal(o.timeout, 300);
+		assert_int_equal(o.n_warnings, 2);
+		assert_contains(o.warnings[0], "--jar");
+		assert_contains(o.warnings[1], "--timelimit");
+		assert_int_equal(o.n_targets, 1);
+	}
+	{
+		/* no clamdscan name begins "timeo": ours */
+		struct ng_options o;
+		ARGV("--timeo=7", "--local-f");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
+		assert_int_equal(o.timeout, 7);
+		assert_true(o.local_fallback);
+	}
+	{
+		struct ng_options o;
+		ARGV("--st", "/tmp");
+
+		assert_int_equal(options_parse(argc, argv, &o), OPTS_USAGE);
+		assert_contains(o.error, "ambiguous");
+	}
 }
 
 /* Targets are collected in order, around options, after "--", "-" included, pointing into argv. */
@@ -516,56 +655,55 @@ static void targets_collected_in_order(void **state)
 	assert_null(o.targets[o.n_targets]);
 }
 
-/* -r and --recursive are accepted, recorded as ignored, and are not targets. */
-static void recursive_accepted_and_ignored(void **state)
+/* clamscan's options are accepted with clamdscan's warning, one per
+ * occurrence, in order; a value they take is consumed, never checked. */
+static void clamscan_options_ignored(void **state)
 {
 	(void)state;
 	{
 		struct ng_options o;
-		ARGV("-r", "/tmp");
+		ARGV("-r", "/tmp", "--recursive=yes", "--bell", "--cross-fs=no");
 
 		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
-		assert_int_equal(o.n_ignored, 1);
-		assert_int_equal(o.ignored[0], 'r');
-		assert_string_equal(options_ignored_name(o.ignored[0]), "--recursive (-r)");
+		assert_int_equal(o.n_warnings, 4);
+		assert_string_equal(o.warnings[0], "Ignoring unsupported option --recursive (-r)");
+		assert_string_equal(o.warnings[1], "Ignoring unsupported option --recursive (-r)");
+		assert_string_equal(o.warnings[2], "Ignoring unsupported option --bell");
+		assert_string_equal(o.warnings[3], "Ignoring unsupported option --cross-fs");
 		assert_int_equal(o.n_targets, 1);
 		assert_string_equal(o.targets[0], "/tmp");
 	}
 	{
+		/* the next word is the value of --max-filesize, not a target */
 		struct ng_options o;
-		ARGV("--recursive", "/tmp", "--recursive=yes");
+		ARGV("--max-filesize", "tree", "--disable-summary", "-rd", "x", "-a");
 
 		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
-		assert_int_equal(o.n_ignored, 2);
-		assert_string_equal(options_ignored_name(o.ignored[0]), "--recursive (-r)");
-		assert_string_equal(options_ignored_name(o.ignored[1]), "--recursive (-r)");
-		assert_int_equal(o.n_targets, 1);
+		assert_int_equal(o.n_targets, 0);
+		assert_int_equal(o.n_warnings, 5);
+		assert_string_equal(o.warnings[1], "Ignoring deprecated option --disable-summary");
+		assert_string_equal(o.warnings[3], "Ignoring unsupported option --database (-d)");
+		assert_string_equal(o.warnings[4], "Ignoring unsupported option --archive-verbose (-a)");
+		assert_null(o.database);
+		assert_false(o.no_summary);
 	}
 }
 
-/* --bell and --cross-fs are accepted and recorded under their own names. */
-static void other_clamscan_options_ignored(void **state)
-{
-	struct ng_options o;
-	ARGV("--bell", "--cross-fs=no", "/tmp");
-
-	(void)state;
-	assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
-	assert_int_equal(o.n_ignored, 2);
-	assert_string_equal(options_ignored_name(o.ignored[0]), "--bell");
-	assert_string_equal(options_ignored_name(o.ignored[1]), "--cross-fs");
-	assert_int_equal(o.n_targets, 1);
-}
-
-/* More ignored options than the array holds are accepted; the count stops at its size. */
+/* More ignored options than the warnings hold are accepted; the count stops. */
 static void many_ignored_options_capped(void **state)
 {
 	struct ng_options o;
-	ARGV("-r", "-r", "-r", "-r", "-r", "-r", "-r", "-r", "-r", "-r", "/t");
+	char *argv[OPTIONS_MAX_WARNINGS + 10];
+	int argc = 0;
 
 	(void)state;
+	argv[argc++] = "clamdscan-ng";
+	while (argc < OPTIONS_MAX_WARNINGS + 8)
+		argv[argc++] = "-r";
+	argv[argc++] = "/t";
+	argv[argc] = NULL;
 	assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
-	assert_int_equal(o.n_ignored, sizeof(o.ignored) / sizeof(o.ignored[0]));
+	assert_int_equal(o.n_warnings, OPTIONS_MAX_WARNINGS);
 	assert_int_equal(o.n_targets, 1);
 }
 
@@ -645,32 +783,6 @@ static void help_wins_over_reload_in_either_order(void **state)
 
 		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
 		assert_int_equal(o.command, CMD_HELP);
-	}
-}
-
-/* --ping with --wait (either order) stays a scan: the ping only gates it. */
-static void ping_with_wait_stays_scan(void **state)
-{
-	(void)state;
-	{
-		struct ng_options o;
-		ARGV("--ping", "4:3", "--wait", "/tmp");
-
-		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
-		assert_int_equal(o.command, CMD_SCAN);
-		assert_true(o.wait);
-		assert_true(o.ping_given);
-		assert_int_equal(o.ping_attempts, 4);
-		assert_int_equal(o.ping_interval, 3);
-		assert_int_equal(o.n_targets, 1);
-	}
-	{
-		struct ng_options o;
-		ARGV("-w", "-p", "2");
-
-		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
-		assert_int_equal(o.command, CMD_SCAN);
-		assert_int_equal(o.ping_attempts, 2);
 	}
 }
 
@@ -819,7 +931,7 @@ static void bad_daemon_options(void **state)
 	}
 }
 
-/* --progress and --no-progress: the last one wins; neither means automatic. */
+/* --progress and --no-progress: the first one wins; neither means automatic. */
 static void progress_flags(void **state)
 {
 	struct ng_options o;
@@ -838,7 +950,7 @@ static void progress_flags(void **state)
 	{
 		ARGV("--progress", "--no-progress", "x");
 		assert_int_equal(options_parse(argc, argv, &o), OPTS_OK);
-		assert_int_equal(o.progress, 0);
+		assert_int_equal(o.progress, 1);
 	}
 }
 
@@ -850,29 +962,29 @@ int main(void)
 		cmocka_unit_test(clustered_short_flags),
 		cmocka_unit_test(file_options_store_argument),
 		cmocka_unit_test(action_options),
-		cmocka_unit_test(move_with_remove_is_usage_error),
+		cmocka_unit_test(actions_precedence),
 		cmocka_unit_test(stream_with_fdpass_is_accepted),
 		cmocka_unit_test(local_options),
 		cmocka_unit_test(local_conflicts_are_usage_errors),
 		cmocka_unit_test(ping_attempts_and_interval),
-		cmocka_unit_test(ping_attempts_only_default_interval),
-		cmocka_unit_test(ping_bad_values_are_usage_errors),
+		cmocka_unit_test(ping_spellings_and_wait),
+		cmocka_unit_test(ping_bad_values),
 		cmocka_unit_test(timeout_values),
 		cmocka_unit_test(timeout_bad_values_are_usage_errors),
 		cmocka_unit_test(unknown_long_option_is_usage_error),
 		cmocka_unit_test(unknown_short_option_is_usage_error),
 		cmocka_unit_test(missing_argument_long_option),
 		cmocka_unit_test(missing_argument_short_option),
-		cmocka_unit_test(argument_to_flag_is_usage_error),
+		cmocka_unit_test(flag_values),
+		cmocka_unit_test(first_occurrence_wins),
+		cmocka_unit_test(abbreviations),
 		cmocka_unit_test(targets_collected_in_order),
-		cmocka_unit_test(recursive_accepted_and_ignored),
-		cmocka_unit_test(other_clamscan_options_ignored),
+		cmocka_unit_test(clamscan_options_ignored),
 		cmocka_unit_test(many_ignored_options_capped),
 		cmocka_unit_test(version_command),
 		cmocka_unit_test(help_command),
 		cmocka_unit_test(reload_command),
 		cmocka_unit_test(help_wins_over_reload_in_either_order),
-		cmocka_unit_test(ping_with_wait_stays_scan),
 		cmocka_unit_test(second_parse_starts_clean),
 		cmocka_unit_test(parse_after_error_in_short_cluster_starts_clean),
 		cmocka_unit_test(help_text_lists_options),

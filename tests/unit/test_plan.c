@@ -47,7 +47,8 @@ static struct expect oracle(const struct plan_input *in)
 									    : REQUEST_INSTREAM;
 		return e;
 	}
-	if (!remote && !in->fdpass && !in->action) {
+	/* --fdpass without a Unix socket is ignored, as clamdscan ignores it */
+	if (!remote && !(in->fdpass && in->unix_socket) && !in->action) {
 		/* path mode: our walk stands in for clamd's, one SCAN per file;
 		 * -z (without -m, one daemon) needs ALLMATCHSCAN, one per file */
 		e.want_path = true;
@@ -77,8 +78,6 @@ static struct expect oracle(const struct plan_input *in)
 		e.request = in->unix_socket ? REQUEST_FILDES : REQUEST_INSTREAM;
 	else
 		e.request = REQUEST_INSTREAM;
-	/* --fdpass on TCP falls back to streaming, with a warning */
-	e.note = in->fdpass && !in->stream && !in->unix_socket;
 	return e;
 }
 
@@ -132,7 +131,7 @@ static void check_row(const struct plan_input *in)
 	if ((p.note != NULL) != e.note)
 		fail_msg("%s: note %s, expected %s", what, p.note ? p.note : "(none)",
 			 e.note ? "a warning" : "none");
-	if (p.note != NULL && strstr(p.note, in->fdpass ? "--fdpass" : "-z") == NULL)
+	if (p.note != NULL && strstr(p.note, "-z") == NULL)
 		fail_msg("%s: note '%s' does not name the option it is about", what, p.note);
 }
 
@@ -207,16 +206,19 @@ static void stream_wins_over_fdpass(void **state)
 	assert_null(p.note);
 }
 
-/* --fdpass on TCP: INSTREAM instead, with a warning that mentions --fdpass. */
-static void fdpass_tcp_is_instream_with_note(void **state)
+/* --fdpass on a local TCP daemon means nothing: path mode, as clamdscan
+ * scans then; on a remote one, contents. */
+static void fdpass_tcp_is_ignored(void **state)
 {
-	struct plan_input in = { .unix_socket = false, .daemon_local = true, .fdpass = true };
-	struct plan p = plan_choose(&in);
+	struct plan_input local = { .unix_socket = false, .daemon_local = true, .fdpass = true };
+	struct plan_input remote = { .unix_socket = false, .daemon_local = false, .fdpass = true };
 
 	(void)state;
-	assert_int_equal(p.request, REQUEST_INSTREAM);
-	assert_non_null(p.note);
-	assert_non_null(strstr(p.note, "--fdpass"));
+	assert_true(plan_choose(&local).daemon_walk);
+	assert_int_equal(plan_choose(&local).request, REQUEST_SCAN);
+	assert_null(plan_choose(&local).note);
+	assert_int_equal(plan_choose(&remote).request, REQUEST_INSTREAM);
+	assert_null(plan_choose(&remote).note);
 }
 
 /* An action on a local Unix-socket daemon: the very descriptor acted on. */
@@ -295,7 +297,7 @@ int main(void)
 		cmocka_unit_test(local_multiscan_is_parallel_scan),
 		cmocka_unit_test(allmatch_is_path_driver_unless_multiscan),
 		cmocka_unit_test(stream_wins_over_fdpass),
-		cmocka_unit_test(fdpass_tcp_is_instream_with_note),
+		cmocka_unit_test(fdpass_tcp_is_ignored),
 		cmocka_unit_test(action_local_unix_is_fildes),
 		cmocka_unit_test(remote_is_instream),
 		cmocka_unit_test(stdin_rows),
