@@ -868,3 +868,14 @@ session_accounting() {
     lab_stop_n "$lab_dir"
     rm -rf "$lab_dir"
 }
+
+# ClamAV 1.5's EnableVersionCommand no: clamd answers VERSION with
+# "COMMAND UNAVAILABLE"; 1.5's clamdscan warns and prints its own version.
+@test "--version, VERSION disabled in clamd: warning, local ClamAV version, exit 0" {
+    fake_start command_unavailable
+    ng --version
+    expect_status 0
+    [[ "$output" =~ ^ClamAV\ [0-9]+\.[0-9]+ ]]
+    [[ "$output" != *"COMMAND UNAVAILABLE"* ]]
+    [[ "$stderr" == *"VERSION command disabled in clamd"* ]]
+}

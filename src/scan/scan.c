@@ -427,9 +427,8 @@ static void note_unreachable(const struct scan_ctx *ctx, const struct endpoint *
 }
 
 /* The first address of daemon d that accepts a connection, or NULL with
- * the failures appended to why (and the first errno in *err). */
-static const struct endpoint *reach_daemon(struct scan_ctx *ctx, unsigned d, char *why, size_t len,
-					   int *err)
+ * the failures appended to why. */
+static const struct endpoint *reach_daemon(struct scan_ctx *ctx, unsigned d, char *why, size_t len)
 {
 	const struct endpoint_list *l = ctx->endpoints;
 	const struct endpoint *first = NULL;
@@ -447,10 +446,8 @@ static const struct endpoint *reach_daemon(struct scan_ctx *ctx, unsigned d, cha
 					       ep->name);
 			return ep;
 		}
-		if (first == NULL) {
+		if (first == NULL)
 			first = ep;
-			*err = errno;
-		}
 		note_unreachable(ctx, ep, errno, why, len);
 	}
 	return NULL;
@@ -477,10 +474,9 @@ static bool choose_daemons(struct scan_ctx *ctx, char *why, size_t len)
 	ctx->n_daemons = 0;
 	for (unsigned d = 0; d < n && d < ENDPOINT_MAX; d++) {
 		const struct endpoint *ep;
-		int err = 0;
 
 		each[d][0] = '\0';
-		ep = reach_daemon(ctx, d, each[d], sizeof(each[d]), &err);
+		ep = reach_daemon(ctx, d, each[d], sizeof(each[d]));
 		if (ep != NULL)
 			ctx->daemons[ctx->n_daemons++] = ep;
 		else if (strlen(why) + 2 < len)
