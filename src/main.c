@@ -15,6 +15,8 @@
 #include "core/conf.h"
 #include "output/report.h"
 #include "scan/scan.h"
+#include "util/fdio.h"
+#include "util/interrupt.h"
 
 /* Loads clamd.conf and the endpoints it names (or those of --socket and
  * --host instead); reports and returns -1 on error. A local scan needs no
@@ -82,11 +84,19 @@ int main(int argc, char **argv)
 	struct scan_settings ss;
 	struct quarantine q = { .dirfd = -1 };
 	char err[600], no_daemon[600] = "";
+	struct file_id own[6];
+	size_t n_own;
 	int status = 2;
 	enum ng_opts_status rc;
 
 	/* every send uses MSG_NOSIGNAL; this also covers writes to a closed stdout */
 	signal(SIGPIPE, SIG_IGN);
+	/* each result line reaches a file or pipe when it is known, as
+	 * clamdscan's do: a run killed later has not lost it */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	fd_raise_limit();
+	if (interrupt_install() != 0)
+		fprintf(stderr, "WARNING: Can't handle signals: %s\n", strerror(errno));
 
 	rc = options_parse(argc, argv, &o);
 	/* as clamdscan: said while parsing, on stderr whatever --stdout or
@@ -113,13 +123,16 @@ int main(int argc, char **argv)
 		.log_file = o.command == CMD_VERSION || o.command == CMD_PING ? NULL : o.log_file,
 	};
 	if (report_open(&rep, &ro) != 0) {
-		fprintf(stderr, "ERROR: Can't open the log file %s: %s\n", o.log_file, strerror(errno));
+		/* clamdscan's words; a symbolic link is refused (ELOOP) */
+		fprintf(stderr, "ERROR: Failed to open log file %s: %s\n", o.log_file, strerror(errno));
 		return 2;
 	}
 	conf_init(&conf);
 	if (o.sarif_file != NULL && o.command == CMD_SCAN && report_open_sarif(&rep, o.sarif_file) != 0) {
 		/* before anything is scanned: a CI job must not get a scan without its report */
-		report_error(&rep, "Can't write the SARIF report %s: %s", o.sarif_file, strerror(errno));
+		report_error(&rep, "Can't write the SARIF report %s: %s", o.sarif_file,
+			     errno == ELOOP ? "it is a symbolic link (refused: it could be redirected)"
+					    : strerror(errno));
 		goto out;
 	}
 	if (load_configuration(&o, &conf, &eps, &rep, no_daemon, sizeof(no_daemon)) != 0) {
@@ -161,7 +174,7 @@ int main(int argc, char **argv)
 		if (waited != 0)
 			snprintf(no_daemon, sizeof(no_daemon), "no answer to PING");
 	}
-	if (quarantine_open(&q, o.action, o.action_dir, err, sizeof(err)) != 0) {
+	if (quarantine_open(&q, o.action, o.action_dir, &rep, err, sizeof(err)) != 0) {
 		/* before anything is scanned: no silent scan without the action asked for */
 		report_error(&rep, "%s", err);
 		status = 2;
@@ -169,6 +182,7 @@ int main(int argc, char **argv)
 	}
 	if (o.action != ACTION_NONE && o.allmatch)
 		report_warning(&rep, "--allmatch is ignored when quarantine actions are enabled.");
+	n_own = report_own_files(&rep, own, sizeof(own) / sizeof(own[0]));
 	ss = (struct scan_settings){
 		.targets = o.targets,
 		.n_targets = o.n_targets,
@@ -188,13 +202,15 @@ int main(int argc, char **argv)
 		.progress = o.progress,
 		.quiet = o.quiet,
 		.no_summary = o.no_summary,
+		.own = own,
+		.n_own = n_own,
 	};
 	status = scan_run(&ss, &conf, &eps, &rep, o.action != ACTION_NONE ? &q : NULL);
 out:
 	quarantine_close(&q);
 	conf_free(&conf);
-	report_close(&rep);
-	if (fflush(stdout) != 0 && status == 0)
-		status = 2; /* results the user never received are not a success */
+	/* results the user never received are not a success */
+	if (report_close(&rep) != 0 && status == 0)
+		status = 2;
 	return status;
 }

@@ -15,10 +15,17 @@ struct quarantine {
 };
 
 /* Opens the quarantine directory before anything is scanned: it must exist,
- * be a directory, not be a symlink, and be writable. Returns 0, or -1 with a
- * message naming it in err. */
-int quarantine_open(struct quarantine *q, enum ng_action action, const char *dir, char *err,
-		    size_t len);
+ * be a directory, not be a symlink, and be writable. Unfinished copies left
+ * there by a run that was killed (QUARANTINE_TMP_PREFIX, of a process gone)
+ * are removed, with a warning on rep. Returns 0, or -1 with a message
+ * naming it in err. */
+int quarantine_open(struct quarantine *q, enum ng_action action, const char *dir,
+		    struct report *rep, char *err, size_t len);
+
+/* A copy being made is named PREFIX<pid>.<n> until it is complete and
+ * synced, then renamed to its real name: a kill never leaves a truncated
+ * file under that name. */
+#define QUARANTINE_TMP_PREFIX ".clamdscan-ng-tmp."
 
 void quarantine_close(struct quarantine *q);
 

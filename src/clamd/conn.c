@@ -10,18 +10,24 @@
 #include <unistd.h>
 
 #include "clamd/conn.h"
+#include "util/interrupt.h"
 
 int conn_wait(const struct conn *c, short events)
 {
-	struct pollfd pfd = { .fd = c->fd, .events = events };
+	struct pollfd pfd[2] = { { .fd = c->fd, .events = events },
+				 { .fd = interrupt_fd(), .events = POLLIN } };
 	int ms = c->timeout == 0 ? -1 : (int)(c->timeout > 2000000 ? 2000000000 : c->timeout * 1000);
 	int rc;
 
 	do {
-		rc = poll(&pfd, 1, ms);
-	} while (rc < 0 && errno == EINTR);
+		rc = poll(pfd, 2, ms);
+	} while (rc < 0 && errno == EINTR && interrupt_signal() == 0);
 	if (rc < 0)
 		return -1;
+	if (pfd[1].revents != 0 || interrupt_signal() != 0) {
+		errno = EINTR; /* told to stop: the caller gives up on this wait */
+		return -1;
+	}
 	if (rc == 0) {
 		errno = ETIMEDOUT;
 		return -1;

@@ -15,6 +15,7 @@ struct target {
 	bool is_dir;
 	bool is_regular;
 	dev_t dev;    /* the filesystem it is on (CrossFilesystems) */
+	ino_t ino;
 };
 
 #endif

@@ -36,6 +36,7 @@ struct driver_env {
 	size_t n_daemons;
 	unsigned timeout;                        /* --timeout: seconds of silence allowed */
 	unsigned window;                         /* requests in flight per daemon (local: threads) */
+	unsigned fds_per_item;                   /* descriptors a submitted item holds until it ends */
 	bool ordered;                            /* outcomes in submission order (no -m) */
 	enum request_kind request;               /* what the plan wants per file */
 	bool allmatch;                           /* every signature of a file (-z) */

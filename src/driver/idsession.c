@@ -15,13 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "clamd/daemon.h"
 #include "driver/driver.h"
 #include "driver/request.h"
 #include "driver/session.h"
+#include "util/fdio.h"
+#include "util/interrupt.h"
 
 /* Failed sessions a request may be charged for before it is an error: a
  * session that answered nothing, or broke the protocol, charges each
@@ -465,6 +466,8 @@ static void session_broken(struct driver *e, struct session *s)
 	if (s->violated)
 		e->env.sink.distrust(e->env.sink.arg);
 	s->violated = false;
+	if (interrupt_signal() != 0)
+		return; /* a wait cut short by the signal: abandon() says the rest */
 	if (q.requeued > 0 && several)
 		report_error(e->env.msg, "%s; sending %u unanswered request%s to %s", s->why, q.requeued,
 			     q.requeued == 1 ? "" : "s",
@@ -627,7 +630,7 @@ static bool awaits_answer(const struct session *s)
  * wait for. */
 static int wait_any(struct driver *e)
 {
-	struct pollfd p[ENDPOINT_MAX];
+	struct pollfd p[ENDPOINT_MAX + 1];
 	struct daemon_state *polled[ENDPOINT_MAX];
 	size_t np = 0;
 	int64_t wake = -1, now = session_now_ms();
@@ -658,9 +661,10 @@ static int wait_any(struct driver *e)
 	if (wake < 0 && !answers_due)
 		return -1;
 	ms = wake < 0 ? -1 : wake <= now ? 0 : (int)(wake - now);
-	rc = poll(p, np, ms);
-	if (rc < 0)
-		return errno == EINTR ? 0 : -1;
+	p[np] = (struct pollfd){ .fd = interrupt_fd(), .events = POLLIN };
+	rc = poll(p, np + 1, ms);
+	if (rc < 0 || interrupt_signal() != 0)
+		return rc < 0 && errno != EINTR ? -1 : 0;
 	for (size_t i = 0; i < np; i++) {
 		struct daemon_state *d = polled[i];
 		struct session *s = d->s;
@@ -692,6 +696,35 @@ static int wait_any(struct driver *e)
 	return 0;
 }
 
+/* ---- stopping on a signal --------------------------------------------------- */
+
+static void fail_interrupted(void *arg, const void *r)
+{
+	struct driver *e = arg;
+
+	e->inflight--;
+	settle_as(e, (struct request *)r, VERDICT_ERROR, interrupt_reason());
+}
+
+/* Told to stop: nothing more is sent, and every file not yet ended ends
+ * as not scanned (an OK still waiting for its proof included). */
+static void abandon(struct driver *e)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		struct daemon_state *d = &e->d[i];
+
+		tracker_drop(d->s->tr, fail_interrupted, e);
+		while (d->held_head != NULL)
+			settle_as(e, unhold(d), VERDICT_ERROR,
+				  "Not scanned: interrupted before clamd's OK was confirmed.");
+		if (d->s->open)
+			session_close(d->s);
+		d->dead = true;
+	}
+	while (e->pend_count > 0)
+		settle_as(e, pop_front(e), VERDICT_ERROR, interrupt_reason());
+}
+
 /* True when every daemon has been given up on. */
 static bool all_dead(const struct driver *e)
 {
@@ -709,6 +742,10 @@ static void drive(struct driver *e, bool drain)
 	while (e->pend_count > 0 || (drain ? e->outstanding > 0 : e->outstanding >= e->max_outstanding)) {
 		struct daemon_state *d;
 
+		if (interrupt_signal() != 0) {
+			abandon(e);
+			break;
+		}
 		for (size_t i = 0; i < e->n; i++)
 			if (want_ping(e, &e->d[i]))
 				send_ping(e, &e->d[i]);
@@ -746,23 +783,28 @@ static void idsession_close(struct driver *e);
 
 /* The number of requests that may be outstanding: bounded by the
  * descriptors each holds (files passed or streamed stay open until their
- * end), with room for answers waiting for the one before them. */
+ * end, and their directories with an action), with room for answers
+ * waiting for the one before them. Fewer descriptors make a smaller
+ * window, never an error. */
 static void size_window(struct driver *e)
 {
-	struct rlimit rl;
-	bool holds_fds = e->env.request != REQUEST_SCAN;
-	unsigned budget;
+	unsigned per = e->env.fds_per_item;
+	unsigned long room, budget;
 
 	e->window = e->env.window == 0 ? 1 : e->env.window;
 	/* without -m the window is shared by every daemon */
 	e->total_window = e->env.ordered ? e->window : e->window * (unsigned)e->n;
-	e->max_outstanding = 2 * e->total_window + (holds_fds ? 0 : PATH_HOLD_SLACK);
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+	e->max_outstanding = 2 * e->total_window + (per == 0 ? PATH_HOLD_SLACK : 0);
+	if (per == 0)
 		return;
-	/* every outstanding file may hold its descriptor and its directory's */
-	budget = rl.rlim_cur > 192 ? (unsigned)(rl.rlim_cur - 128) / 2 : 32;
+	room = fd_room();
+	/* kept free: a socket per daemon, a reconnect, the walk's directories */
+	room = room > 2 * e->n + 8 ? room - 2 * e->n - 8 : 0;
+	budget = room / per;
+	if (budget < 1)
+		budget = 1;
 	if (e->max_outstanding > budget)
-		e->max_outstanding = budget;
+		e->max_outstanding = (unsigned)budget;
 	if (e->total_window > e->max_outstanding)
 		e->total_window = e->max_outstanding;
 }
@@ -836,6 +878,10 @@ static void finish_all(struct driver *e)
 		drive(e, false);
 		if (e->outstanding == 0)
 			break;
+		if (interrupt_signal() != 0) {
+			abandon(e);
+			break;
+		}
 		for (size_t i = 0; i < e->n && e->pend_count == 0; i++) {
 			struct session *s = e->d[i].s;
 

@@ -15,6 +15,7 @@
 
 #include "driver/driver.h"
 #include "util/fdio.h"
+#include "util/interrupt.h"
 #include "util/libclamav.h"
 
 #ifndef HAVE_CLAMAV_H
@@ -108,6 +109,7 @@ struct job {
 	const char *virname;         /* engine memory: valid while the engine lives */
 	char *matches[MAX_MATCHES];  /* every match, in order (owned) */
 	unsigned n_matches;
+	bool interrupted;            /* told to stop before it was scanned */
 	bool truncated;              /* standard input over StreamMaxLength */
 	int read_errno;              /* reading standard input failed part way */
 	char message[MESSAGE_LEN];   /* libclamav's last warning or error in this scan */
@@ -410,6 +412,10 @@ static void scan_job(struct driver *l, struct job *j)
 	struct cl_scan_options o = l->scan_opts; /* libclamav takes it non-const */
 	unsigned long int scanned = 0;
 
+	if (interrupt_signal() != 0) {
+		j->interrupted = true;
+		return;
+	}
 	(void)lseek(j->file->fd, 0, SEEK_SET);
 	j->rc = l->api.scandesc_callback(j->file->fd, j->file->shown, &j->virname, &scanned,
 					 l->engine, &o, j);
@@ -426,6 +432,11 @@ static void report_job(struct driver *l, struct job *j)
 
 	if (j->message[0] != '\0')
 		report_verbose(l->env.msg, "%s: libclamav: %s", j->file->shown, j->message);
+	if (j->interrupted) {
+		sink->end(sink->arg, j->file, VERDICT_ERROR, interrupt_reason());
+		free(j);
+		return;
+	}
 	switch (j->rc) {
 	case CL_VIRUS:
 		v = VERDICT_INFECTED;

@@ -19,6 +19,7 @@
 #include "clamd/daemon.h"
 #include "clamd/reply.h"
 #include "driver/driver.h"
+#include "util/interrupt.h"
 
 struct driver {
 	struct driver_env env;
@@ -50,6 +51,11 @@ static void settle(struct driver *d, bool vouched)
 	d->unproved = NULL;
 	if (vouched) {
 		d->env.sink.end(d->env.sink.arg, it, VERDICT_CLEAN, NULL);
+		return;
+	}
+	if (interrupt_signal() != 0) {
+		d->env.sink.end(d->env.sink.arg, it, VERDICT_ERROR,
+				"Not scanned: interrupted before clamd's OK was confirmed.");
 		return;
 	}
 	report_error(d->env.msg,
@@ -184,6 +190,12 @@ static void path_submit(struct driver *d, struct scan_item *it)
 	char *frame;
 	size_t flen;
 
+	if (interrupt_signal() != 0) {
+		/* told to stop: nothing more is sent */
+		settle(d, false);
+		d->env.sink.end(d->env.sink.arg, it, VERDICT_ERROR, interrupt_reason());
+		return;
+	}
 	if (!fits(it)) {
 		settle(d, daemon_vouches(d->ep, d->env.timeout));
 		submit_fallback(d, it);
@@ -193,6 +205,11 @@ static void path_submit(struct driver *d, struct scan_item *it)
 	if (conn_open(&c, d->ep, d->env.timeout) != 0) {
 		char msg[512];
 
+		if (interrupt_signal() != 0) {
+			settle(d, false);
+			d->env.sink.end(d->env.sink.arg, it, VERDICT_ERROR, interrupt_reason());
+			return;
+		}
 		daemon_describe_connect_failure(d->ep, d->env.timeout, errno, msg, sizeof(msg));
 		settle(d, false);
 		report_error(d->env.msg, "%s", msg);
@@ -223,6 +240,9 @@ static void path_submit(struct driver *d, struct scan_item *it)
 	if (out.found) {
 		/* a match is a match, whatever came after it */
 		d->env.sink.end(d->env.sink.arg, it, VERDICT_INFECTED, NULL);
+	} else if (interrupt_signal() != 0) {
+		settle(d, false);
+		d->env.sink.end(d->env.sink.arg, it, VERDICT_ERROR, interrupt_reason());
 	} else if (out.error[0] != '\0') {
 		settle(d, false);
 		report_error(d->env.msg, "%s", out.error);

@@ -12,6 +12,7 @@
 
 #include "clamd/daemon.h"
 #include "driver/session.h"
+#include "util/interrupt.h"
 
 const char SESSION_INVALID_REPLY[] = "clamd sent an invalid reply";
 
@@ -191,7 +192,7 @@ static void drain_after_hangup(struct session *s)
 static int wait_writable(struct session *s, short *revents)
 {
 	struct session_set *set = s->set;
-	struct pollfd p[ENDPOINT_MAX];
+	struct pollfd p[ENDPOINT_MAX + 1];
 	struct session *polled[ENDPOINT_MAX];
 	size_t np = 1;
 	int64_t left = s->deadline - session_now_ms();
@@ -204,11 +205,16 @@ static int wait_writable(struct session *s, short *revents)
 		p[np] = (struct pollfd){ .fd = set->s[i]->conn.fd, .events = POLLIN };
 		polled[np++] = set->s[i];
 	}
+	p[np] = (struct pollfd){ .fd = interrupt_fd(), .events = POLLIN };
 	do {
-		rc = poll(p, np, s->conn.timeout == 0 ? -1 : left > 0 ? (int)left : 0);
-	} while (rc < 0 && errno == EINTR);
+		rc = poll(p, np + 1, s->conn.timeout == 0 ? -1 : left > 0 ? (int)left : 0);
+	} while (rc < 0 && errno == EINTR && interrupt_signal() == 0);
 	if (rc < 0)
 		return -1;
+	if (interrupt_signal() != 0) {
+		errno = EINTR; /* told to stop: no more of this request is sent */
+		return -1;
+	}
 	for (size_t i = 1; i < np; i++)
 		if ((p[i].revents & (POLLIN | POLLHUP | POLLERR)) && polled[i]->open &&
 		    session_receive(polled[i], false) != 0)

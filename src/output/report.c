@@ -3,15 +3,19 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "output/jsonout.h"
 #include "output/progress.h"
 #include "output/report.h"
 #include "output/sarif.h"
+#include "util/interrupt.h"
 
 int report_open(struct report *r, const struct report_opts *o)
 {
@@ -25,7 +29,8 @@ int report_open(struct report *r, const struct report_opts *o)
 	if (o->log_file == NULL)
 		return 0;
 	r->log_path = o->log_file;
-	r->log = fopen(o->log_file, "ae");
+	/* never through a link: the CVE-2024-20506 pattern */
+	r->log = safefile_append(o->log_file);
 	if (r->log == NULL) {
 		int saved = errno;
 
@@ -44,37 +49,122 @@ int report_open(struct report *r, const struct report_opts *o)
 
 int report_open_sarif(struct report *r, const char *path)
 {
-	r->sarif = sarif_open(path);
-	return r->sarif != NULL ? 0 : -1;
+	int saved;
+
+	if (safefile_create(&r->sarif_file, path) != 0)
+		return -1;
+	r->sarif = sarif_open(r->sarif_file.out);
+	if (r->sarif != NULL)
+		return 0;
+	saved = errno;
+	safefile_abort(&r->sarif_file);
+	errno = saved;
+	return -1;
 }
 
-void report_close(struct report *r)
+/* Ends the SARIF log and puts it in place. Returns 0, or -1 with errno. */
+static int end_sarif(struct report *r, bool successful, const struct timeval *start,
+		     const struct timeval *end)
 {
+	struct sarif *s = r->sarif;
+	int rc, saved;
+
+	r->sarif = NULL;
+	rc = sarif_finish(s, successful, start, end);
+	saved = errno;
+	if (rc != 0) {
+		safefile_abort(&r->sarif_file);
+		errno = saved;
+		return -1;
+	}
+	return safefile_commit(&r->sarif_file);
+}
+
+/* Notes the first failed write to the stream the user reads (EPIPE: the
+ * reader went away on purpose, as "| head -1" does). */
+static void check_term(struct report *r, FILE *term)
+{
+	if (term == stdout && ferror(stdout) && r->stdout_errno == 0 && errno != EPIPE)
+		r->stdout_errno = errno != 0 ? errno : EIO;
+	if (term == stdout && ferror(stdout))
+		clearerr(stdout); /* later lines may still go through, and are checked */
+}
+
+int report_close(struct report *r)
+{
+	int rc = 0;
+
 	/* a scan that stopped before its end: the SARIF log says it failed */
-	if (r->sarif != NULL) {
-		sarif_finish(r->sarif, false, NULL, NULL);
-		r->sarif = NULL;
+	if (r->sarif != NULL && end_sarif(r, false, NULL, NULL) != 0) {
+		fprintf(stderr, "ERROR: Can't write the SARIF report %s: %s\n", r->sarif_file.path,
+			strerror(errno));
+		rc = -1;
 	}
 	jsonout_free(r->json);
 	r->json = NULL;
-	if (r->log != NULL)
-		fclose(r->log);
-	r->log = NULL;
+	errno = 0;
 	fflush(stdout);
+	check_term(r, stdout);
+	if (r->log != NULL && (fflush(r->log) != 0 || ferror(r->log) || fclose(r->log) != 0) &&
+	    r->log_errno == 0)
+		r->log_errno = errno != 0 ? errno : EIO;
+	r->log = NULL;
+	if (r->log_errno != 0) {
+		fprintf(stderr, "ERROR: Can't write the log file %s: %s\n", r->log_path,
+			strerror(r->log_errno));
+		rc = -1;
+	}
+	if (r->stdout_errno != 0) {
+		fprintf(stderr, "ERROR: Can't write to standard output: %s\n", strerror(r->stdout_errno));
+		rc = -1;
+	}
+	return rc;
 }
 
 int report_finish(struct report *r, const struct tally *t, const struct timeval *start,
 		  const struct timeval *end)
 {
-	struct sarif *s = r->sarif;
-
-	if (s == NULL)
+	if (r->sarif == NULL)
 		return 0;
-	r->sarif = NULL;
-	if (sarif_finish(s, t->errors == 0 && tally_balanced(t), start, end) == 0)
+	if (end_sarif(r, t->errors == 0 && tally_balanced(t) && interrupt_signal() == 0, start, end) == 0)
 		return 0;
 	report_error(r, "Can't write the SARIF report: %s", strerror(errno));
 	return -1;
+}
+
+/* Adds the file behind fd to ids when it is a regular file not there yet. */
+static size_t add_own(struct file_id *ids, size_t n, size_t max, int fd, const char *what)
+{
+	struct stat st;
+
+	if (n >= max || fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return n;
+	for (size_t i = 0; i < n; i++)
+		if (ids[i].dev == st.st_dev && ids[i].ino == st.st_ino)
+			return n;
+	ids[n] = (struct file_id){ st.st_dev, st.st_ino, what };
+	return n + 1;
+}
+
+size_t report_own_files(const struct report *r, struct file_id *ids, size_t max)
+{
+	size_t n = 0;
+
+	if (r->log != NULL)
+		n = add_own(ids, n, max, fileno(r->log), "the log file");
+	if (r->sarif_file.out != NULL)
+		n = add_own(ids, n, max, fileno(r->sarif_file.out), "the SARIF report being written");
+	if (r->sarif_file.path != NULL) {
+		int fd = open(r->sarif_file.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+		/* the one it replaces at the end */
+		n = add_own(ids, n, max, fd, "the SARIF report");
+		if (fd >= 0)
+			close(fd);
+	}
+	n = add_own(ids, n, max, STDOUT_FILENO, "standard output");
+	n = add_own(ids, n, max, STDERR_FILENO, "standard error");
+	return n;
 }
 
 /* Writes one formatted line to the terminal stream (unless NULL) and the log. */
@@ -89,19 +179,23 @@ static void emit(struct report *r, FILE *term, const char *prefix, const char *f
 	progress_before_output(r->progress, term);
 	if (r->log != NULL) {
 		va_copy(copy, ap);
+		errno = 0;
 		fputs(prefix, r->log);
 		vfprintf(r->log, fmt, copy);
 		fputc('\n', r->log);
-		fflush(r->log);
+		if ((fflush(r->log) != 0 || ferror(r->log)) && r->log_errno == 0)
+			r->log_errno = errno != 0 ? errno : EIO;
 		va_end(copy);
 	}
 	if (term != NULL) {
 		/* keep stdout and stderr in order when both go to one place */
-		if (term == stderr)
-			fflush(stdout);
+		if (term == stderr && fflush(stdout) != 0)
+			check_term(r, stdout);
+		errno = 0;
 		fputs(prefix, term);
 		vfprintf(term, fmt, ap);
 		fputc('\n', term);
+		check_term(r, term);
 	}
 }
 
@@ -152,6 +246,7 @@ void report_found(struct report *r, const char *path, const char *signature)
 	emitf(r, result_stream(r), "", "%s: %s FOUND", path, signature);
 	if (r->json != NULL)
 		jsonout_found(r->json, path, signature);
+	check_term(r, stdout);
 	if (r->sarif != NULL)
 		sarif_found(r->sarif, path, signature);
 }
@@ -161,6 +256,7 @@ void report_echo_ok(struct report *r, const char *path)
 	emitf(r, result_stream(r), "", "%s: OK", path);
 	if (r->json != NULL)
 		jsonout_ok(r->json, path);
+	check_term(r, stdout);
 }
 
 void report_ok(struct report *r, const char *path)
@@ -174,6 +270,7 @@ void report_excluded(struct report *r, const char *path)
 	emitf(r, result_stream(r), "", "%s: Excluded", path);
 	if (r->json != NULL)
 		jsonout_excluded(r->json, path);
+	check_term(r, stdout);
 	if (r->sarif != NULL)
 		sarif_excluded(r->sarif, path);
 }
@@ -186,6 +283,7 @@ void report_error_result(struct report *r, const char *path, const char *message
 		emitf(r, result_stream(r), "", "%s ERROR", message);
 	if (r->json != NULL)
 		jsonout_error(r->json, path, message);
+	check_term(r, stdout);
 	if (r->sarif != NULL)
 		sarif_scan_error(r->sarif, path, message);
 }
@@ -214,6 +312,7 @@ void report_action(struct report *r, const char *path, const char *real, enum ng
 	}
 	if (r->json != NULL)
 		jsonout_action(r->json, path, action_name(a), dest, NULL);
+	check_term(r, stdout);
 	free(dest);
 	free(named);
 }
@@ -224,6 +323,7 @@ void report_action_failed(struct report *r, const char *path, enum ng_action a,
 	report_error(r, "Can't %s file '%s': %s", action_name(a), path, reason);
 	if (r->json != NULL)
 		jsonout_action(r->json, path, action_name(a), NULL, reason);
+	check_term(r, stdout);
 }
 
 void report_info(struct report *r, const char *fmt, ...)
@@ -326,4 +426,5 @@ void report_summary(struct report *r, const struct tally *t, const struct timeva
 	emitf(r, result_stream(r), "", "End Date:   %s", edate);
 	if (r->json != NULL)
 		jsonout_summary(r->json, t, start, end, r->daemons, r->n_daemons, r->local);
+	check_term(r, stdout);
 }

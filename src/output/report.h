@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <sys/time.h>
 
+#include "core/file_id.h"
 #include "core/result.h"
+#include "util/safefile.h"
 
 struct jsonout;
 struct sarif;
@@ -31,8 +33,11 @@ struct report {
 	bool to_stdout;
 	FILE *log; /* -l FILE, or NULL */
 	const char *log_path;
+	int log_errno;        /* the first write to the log that failed, or 0 */
+	int stdout_errno;     /* the first write to stdout that failed (not EPIPE), or 0 */
 	struct jsonout *json; /* --json: results and summary as JSON Lines, or NULL */
 	struct sarif *sarif;  /* --sarif=FILE, or NULL */
+	struct safefile sarif_file; /* where it is written */
 	const char *const *daemons; /* the clamds scanned with, for the JSON summary */
 	size_t n_daemons;
 	bool local;           /* or libclamav in this process */
@@ -44,7 +49,15 @@ struct report {
  * reports. */
 int report_open(struct report *r, const struct report_opts *o);
 
-void report_close(struct report *r);
+/* Completes and closes every output (a SARIF log not finished says the
+ * scan failed). Returns 0, or -1 after saying on stderr which output
+ * could not be written whole: the user did not get what they asked for. */
+int report_close(struct report *r);
+
+/* The run's own files, by device and inode (the log, the SARIF report and
+ * its temporary file, stdout and stderr when they are files): up to max of
+ * them into ids. Returns how many. */
+size_t report_own_files(const struct report *r, struct file_id *ids, size_t max);
 
 /* Creates the --sarif file before anything is scanned. Returns 0, or -1
  * with errno; the caller reports. */

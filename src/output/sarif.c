@@ -88,7 +88,7 @@ static struct json_object *driver(void)
 	return d;
 }
 
-struct sarif *sarif_open(const char *path)
+struct sarif *sarif_open(FILE *out)
 {
 	struct sarif *s = calloc(1, sizeof(*s));
 	struct json_object *tool = NULL;
@@ -105,22 +105,16 @@ struct sarif *sarif_open(const char *path)
 		goto fail;
 	}
 	json_object_object_add(tool, "driver", driver());
-	s->out = fopen(path, "we");
-	if (s->out == NULL)
-		goto fail;
+	s->out = out;
 	text = json_object_to_json_string_ext(tool, JSON_FLAGS);
 	fprintf(s->out,
 		"{\"$schema\":\"" SARIF_SCHEMA "\",\"version\":\"2.1.0\",\"runs\":[{\"tool\":%s,"
 		"\"columnKind\":\"unicodeCodePoints\",\"results\":[",
 		text);
 	json_object_put(tool);
-	if (ferror(s->out)) {
-		saved = errno;
-		fclose(s->out);
-		errno = saved;
-		s->out = NULL;
+	tool = NULL;
+	if (fflush(s->out) != 0 || ferror(s->out))
 		goto fail;
-	}
 	return s;
 fail:
 	saved = errno;
@@ -284,13 +278,9 @@ int sarif_finish(struct sarif *s, bool successful, const struct timeval *start,
 		rc = -1;
 		saved = ENOMEM;
 	}
-	if (ferror(s->out) && rc == 0) {
+	if ((fflush(s->out) != 0 || ferror(s->out)) && rc == 0) {
 		rc = -1;
-		saved = errno;
-	}
-	if (fclose(s->out) != 0 && rc == 0) {
-		rc = -1;
-		saved = errno;
+		saved = errno != 0 ? errno : EIO;
 	}
 	json_object_put(s->notes);
 	free(s);

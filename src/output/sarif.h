@@ -5,6 +5,7 @@
 #define NG_SARIF_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/time.h>
 
 struct sarif;
@@ -12,9 +13,9 @@ struct sarif;
 /* The ruleId of a file that could not be scanned: never a signature name. */
 #define SARIF_SCAN_ERROR_RULE "clamdscan-ng/scan-error"
 
-/* Creates (truncates) path and writes the log's opening. Returns NULL with
- * errno when it cannot; free with sarif_finish. */
-struct sarif *sarif_open(const char *path);
+/* Writes the log's opening to out (the caller's, closed by the caller).
+ * Returns NULL with errno when it cannot; free with sarif_finish. */
+struct sarif *sarif_open(FILE *out);
 
 /* A result: path (absolute, or "stdin") is infected with signature. */
 void sarif_found(struct sarif *s, const char *path, const char *signature);
@@ -31,9 +32,9 @@ void sarif_excluded(struct sarif *s, const char *path);
  * invocation's toolExecutionNotifications (the first 1000). */
 void sarif_notify(struct sarif *s, bool error, const char *message);
 
-/* Writes the invocation (executionSuccessful = successful) and closes the
- * file; frees s. Returns 0, or -1 with errno when the log could not be
- * written whole. */
+/* Writes the invocation (executionSuccessful = successful) and flushes;
+ * frees s. Returns 0, or -1 with errno when the log could not be written
+ * whole. */
 int sarif_finish(struct sarif *s, bool successful, const struct timeval *start,
 		 const struct timeval *end);
 

@@ -20,6 +20,7 @@
 #include "scan/results.h"
 #include "scan/scan.h"
 #include "scan/walk.h"
+#include "util/interrupt.h"
 
 /* How standard input is named until the daemon names it ("stream" or
  * "fd[N]", which clamdscan echoes); a local scan keeps this. */
@@ -111,6 +112,7 @@ static int target_resolve(struct scan_ctx *ctx, const char *arg, struct target *
 	t->is_dir = S_ISDIR(st.st_mode);
 	t->is_regular = S_ISREG(st.st_mode);
 	t->dev = st.st_dev;
+	t->ino = st.st_ino;
 	return 0;
 }
 
@@ -159,8 +161,8 @@ static void on_walk_event(struct scan_ctx *ctx, struct target_group *g, const st
 		report_verbose(ctx->rep, "%s: Excluded (another filesystem)", ev->shown);
 		break;
 	case WALK_SKIPPED:
-		report_verbose(ctx->rep, "%s: written by this scan (the quarantine or a report), not scanned",
-			       ev->shown);
+		report_verbose(ctx->rep, "%s: %s of this run, not scanned", ev->shown,
+			       ev->what != NULL ? ev->what : "a file");
 		break;
 	case WALK_CYCLE:
 		report_verbose(ctx->rep, "%s: directory cycle, not entered again", ev->shown);
@@ -216,7 +218,8 @@ static void walk_target(struct scan_ctx *ctx, struct target_group *g, const stru
 {
 	struct walk *w = walk_open(&ctx->walk, t);
 	struct walk_event ev;
-	int rc;
+	bool drained = false;
+	int rc = 0;
 
 	if (w == NULL) {
 		settle(ctx);
@@ -225,7 +228,18 @@ static void walk_target(struct scan_ctx *ctx, struct target_group *g, const stru
 		results_group_taint(g);
 		return;
 	}
-	while ((rc = walk_next(w, &ev)) > 0) {
+	while (interrupt_signal() == 0 && (rc = walk_next(w, &ev)) > 0) {
+		if (ev.kind == WALK_NEED_FDS) {
+			/* files in flight hold descriptors: end them, then try again;
+			 * if that freed none, the walk says the file cannot be opened */
+			if (!drained)
+				ctx->ops->drain(ctx->driver);
+			else
+				walk_fds_exhausted(w);
+			drained = !drained;
+			continue;
+		}
+		drained = false;
 		if (ev.kind == WALK_ITEM)
 			submit(ctx, g, ev.item);
 		else
@@ -306,18 +320,45 @@ static bool target_excluded(const struct scan_ctx *ctx, const struct target *t)
 	return conf_excluded(ctx->conf, t->shown) || conf_excluded(ctx->conf, t->real);
 }
 
+/* Why t is not to be scanned: it is one of the run's own files, or inside
+ * the quarantine (what is there was put there by a run like this one).
+ * NULL when it may be. */
+static const char *own_target(const struct scan_ctx *ctx, const struct target *t)
+{
+	const char *qdir = ctx->q != NULL ? ctx->q->dir : NULL;
+	size_t qlen = qdir != NULL ? strlen(qdir) : 0;
+
+	for (size_t i = 0; i < ctx->walk.n_skip; i++)
+		if (t->dev == ctx->walk.skip[i].dev && t->ino == ctx->walk.skip[i].ino)
+			return ctx->walk.skip[i].what;
+	if (qlen > 0 && strncmp(t->real, qdir, qlen) == 0 && (t->real[qlen] == '/' || qlen == 1))
+		return "inside the quarantine directory";
+	return NULL;
+}
+
 /* Scans one command-line argument. */
 static void scan_arg(struct scan_ctx *ctx, const char *arg)
 {
 	struct target t;
 	struct target_group *g;
+	const char *own;
 
+	if (interrupt_signal() != 0)
+		return; /* told to stop: what is left is not started */
 	if (target_resolve(ctx, arg, &t) != 0) {
 		ctx->tally->errors++;
 		target_free(&t);
 		return;
 	}
-	if (target_excluded(ctx, &t)) {
+	if ((own = own_target(ctx, &t)) != NULL) {
+		char msg[200];
+
+		/* never OK for what was not scanned */
+		settle(ctx);
+		snprintf(msg, sizeof(msg), "Not scanned: %s of this run.", own);
+		report_error_result(ctx->rep, t.shown, msg);
+		ctx->tally->errors++;
+	} else if (target_excluded(ctx, &t)) {
 		/* not scanned, so never OK: said in clamd's word */
 		settle(ctx);
 		report_excluded(ctx->rep, t.shown);
@@ -379,35 +420,73 @@ static void scan_stdin(struct scan_ctx *ctx)
 	results_group_walked(ctx->results, g);
 }
 
-/* Scans each line of the -f file; returns -1 if it cannot be read. */
+/* Reads one line of a -f list into buf (without its end of line), in
+ * bounded memory: a longer line is read to its end and *too_long set.
+ * Returns 1, or 0 at the end, or -1 when reading failed (errno). */
+static int read_list_line(FILE *f, char *buf, size_t cap, bool *too_long)
+{
+	size_t n = 0;
+	int c;
+
+	*too_long = false;
+	errno = 0;
+	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
+		if (n + 1 < cap)
+			buf[n++] = (char)c;
+		else
+			*too_long = true;
+	}
+	if (c == EOF && ferror(f))
+		return -1;
+	if (c == EOF && n == 0 && !*too_long)
+		return 0;
+	while (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return 1;
+}
+
+/* Scans each line of the -f file; returns -1 if it cannot be read (said,
+ * naming the list and the line; the lines before it were scanned). */
 static int scan_file_list(struct scan_ctx *ctx, const char *list)
 {
 	FILE *f = fopen(list, "re");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
+	char *line = malloc(FILE_LIST_MAX_LINE + 1);
+	unsigned long lineno = 0;
+	bool too_long;
+	int rc = 0, got;
 
-	if (f == NULL) {
+	if (f == NULL || line == NULL) {
 		report_error(ctx->rep, "--file-list: Can't open file %s: %s", list, strerror(errno));
+		if (f != NULL)
+			fclose(f);
+		free(line);
 		return -1;
 	}
-	while ((n = getline(&line, &cap, f)) != -1) {
-		if (n > FILE_LIST_MAX_LINE) {
+	while (interrupt_signal() == 0 &&
+	       (got = read_list_line(f, line, FILE_LIST_MAX_LINE + 1, &too_long)) != 0) {
+		if (got < 0) {
 			settle(ctx);
-			report_error(ctx->rep, "%s: line longer than %d bytes skipped", list,
-				     FILE_LIST_MAX_LINE);
+			report_error(ctx->rep, "--file-list: Can't read file %s at line %lu: %s", list,
+				     lineno + 1, strerror(errno != 0 ? errno : EIO));
+			rc = -1;
+			break;
+		}
+		lineno++;
+		if (too_long) {
+			settle(ctx);
+			report_error(ctx->rep, "--file-list: %s:%lu: line longer than %d bytes skipped", list,
+				     lineno, FILE_LIST_MAX_LINE);
 			ctx->tally->errors++;
 			continue;
 		}
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		if (n == 0)
+		if (line[0] == '\0')
 			continue;
 		scan_arg(ctx, line);
 	}
 	free(line);
 	fclose(f);
-	return 0;
+	return rc;
 }
 
 /* Appends "at NAME: why" for a failed connect to ep to the list in why. */
@@ -597,10 +676,11 @@ static int open_driver(struct scan_ctx *ctx)
 						  : WALK_NAMES_REAL;
 	if (ctx->plan.daemon_walk)
 		walk_identity_of(&ctx->walk.daemon, ctx->conf->user);
-	if (ctx->q != NULL && ctx->q->dirfd >= 0 && fstat(ctx->q->dirfd, &st) == 0) {
-		ctx->walk.skip[ctx->walk.n_skip].dev = st.st_dev;
-		ctx->walk.skip[ctx->walk.n_skip++].ino = st.st_ino;
-	}
+	if (ctx->q != NULL && ctx->q->dirfd >= 0 && fstat(ctx->q->dirfd, &st) == 0)
+		ctx->walk.skip[ctx->walk.n_skip++] =
+			(struct file_id){ st.st_dev, st.st_ino, "the quarantine directory" };
+	for (size_t i = 0; i < s->n_own && ctx->walk.n_skip < WALK_MAX_SKIP; i++)
+		ctx->walk.skip[ctx->walk.n_skip++] = s->own[i];
 
 	env.conf = ctx->conf;
 	env.daemons = ctx->daemons;
@@ -609,6 +689,7 @@ static int open_driver(struct scan_ctx *ctx)
 	env.ordered = ctx->plan.ordered;
 	env.window = in.local ? local_threads(s) : ctx->plan.ordered ? PIPELINE_WINDOW : s->max_inflight;
 	env.request = ctx->plan.request;
+	env.fds_per_item = (ctx->walk.open_files ? 1 : 0) + (ctx->walk.hold_dirs ? 1 : 0);
 	env.allmatch = ctx->plan.allmatch;
 	env.error_tail = !ctx->plan.daemon_walk;
 	env.database = s->database;

@@ -32,6 +32,8 @@ struct scan_settings {
 	int progress;            /* --progress 1, --no-progress 0, -1: on a terminal */
 	bool quiet;
 	bool no_summary;
+	const struct file_id *own; /* the run's own files: never scanned nor acted on */
+	size_t n_own;
 };
 
 /* Scans and returns the exit status: 0 clean, 1 found, 2 error. q is the

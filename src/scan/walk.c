@@ -78,6 +78,7 @@ struct walk {
 	bool have_proc;
 	dev_t proc_dev;
 	bool started;
+	bool no_fd_wait;     /* out of descriptors even with nothing in flight: say so */
 	char *owned;         /* the string the last event points to */
 	char shown[PATH_MAX * 2];
 };
@@ -175,6 +176,13 @@ static void hold_in(struct scan_item *it, int dirfd, const char *name)
 	it->name = strdup(name);
 	if (it->name != NULL)
 		it->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+}
+
+/* True when err means no descriptor was free (this process's or the
+ * system's): worth waiting for the files in flight to give some back. */
+static bool out_of_fds(int err)
+{
+	return err == EMFILE || err == ENFILE;
 }
 
 /* Gives it (opened from the canonical path real) its directory and name
@@ -649,12 +657,12 @@ static struct scan_item *file_item(struct walk *w, struct frame *f, struct entry
 }
 
 /* Skipped by device and inode: the quarantine, this run's own files. */
-static bool skipped(const struct walk *w, const struct stat *st)
+static const struct file_id *skipped(const struct walk *w, const struct stat *st)
 {
 	for (size_t i = 0; i < w->o.n_skip; i++)
 		if (st->st_dev == w->o.skip[i].dev && st->st_ino == w->o.skip[i].ino)
-			return true;
-	return false;
+			return &w->o.skip[i];
+	return NULL;
 }
 
 /* Visits the next entry of the top frame: a file's item, or a directory
@@ -669,6 +677,7 @@ static int visit(struct walk *w, struct walk_event *ev)
 	char *resolved = e->is_link ? realpath(path, NULL) : join(f->resolved, e->name);
 	char *shown;
 	enum walk_event_kind kind;
+	const struct file_id *own;
 	int err = 0;
 
 	if (path == NULL || resolved == NULL) {
@@ -688,12 +697,14 @@ static int visit(struct walk *w, struct walk_event *ev)
 		e->name = NULL;
 		return give(w, ev, WALK_NOMEM, NULL, ENOMEM, false);
 	}
-	if (skipped(w, &e->st)) {
+	if ((own = skipped(w, &e->st)) != NULL) {
 		free(path);
 		free(resolved);
 		free(e->name);
 		e->name = NULL;
-		return give(w, ev, WALK_SKIPPED, shown, 0, e->kind == K_DIR);
+		give(w, ev, WALK_SKIPPED, shown, 0, e->kind == K_DIR);
+		ev->what = own->what;
+		return 1;
 	}
 	if (e->kind == K_FILE) {
 		struct scan_item *it;
@@ -712,9 +723,24 @@ static int visit(struct walk *w, struct walk_event *ev)
 			return give(w, ev, kind, shown, 0, false);
 		}
 		memset(ev, 0, sizeof(*ev));
+		errno = 0;
 		it = file_item(w, f, e, path, resolved, shown, ev);
+		if (it != NULL && w->o.hold_dirs && it->name != NULL && it->dirfd < 0 && out_of_fds(errno)) {
+			/* its directory could not be held for the action: as bad as no file */
+			scan_item_free(it);
+			it = NULL;
+			ev->kind = WALK_OPEN_FAILED;
+			ev->err = EMFILE;
+		}
 		free(path);
 		free(resolved);
+		if (it == NULL && ev->kind == WALK_OPEN_FAILED && out_of_fds(ev->err) && !w->no_fd_wait) {
+			/* the same entry again once the caller made room */
+			f->next_entry--;
+			free(shown);
+			return give(w, ev, WALK_NEED_FDS, NULL, ev->err, false);
+		}
+		w->no_fd_wait = false;
 		free(e->name);
 		e->name = NULL;
 		if (it == NULL)
@@ -781,6 +807,11 @@ int walk_next(struct walk *w, struct walk_event *ev)
 		w->depth--;
 	}
 	return 0;
+}
+
+void walk_fds_exhausted(struct walk *w)
+{
+	w->no_fd_wait = true;
 }
 
 void walk_close(struct walk *w)

@@ -10,16 +10,12 @@
 #include <sys/types.h>
 
 #include "core/conf.h"
+#include "core/file_id.h"
 #include "core/item.h"
 #include "core/target.h"
 
-/* A file or directory the walk must pass over (the quarantine, the run's
- * own reports), by device and inode. */
-struct walk_skip {
-	dev_t dev;
-	ino_t ino;
-};
-
+/* At most this many files and directories the walk passes over: the
+ * quarantine and the run's own files (log, SARIF, stdout, stderr). */
 #define WALK_MAX_SKIP 8
 
 /* Whom the daemon runs as (clamd.conf's User), when that is not us: its
@@ -50,7 +46,7 @@ struct walk_opts {
 	bool same_fs;      /* CrossFilesystems no applies: other filesystems are passed over */
 	enum walk_names names;     /* how files are named */
 	bool skip_proc;    /* files on /proc's filesystem are passed over */
-	struct walk_skip skip[WALK_MAX_SKIP];
+	struct file_id skip[WALK_MAX_SKIP];
 	size_t n_skip;
 	struct walk_identity daemon; /* with a daemon walk: the daemon's rights, when not ours */
 };
@@ -71,6 +67,8 @@ enum walk_event_kind {
 	WALK_SKIPPED,     /* the quarantine or a file of this run's own: passed over */
 	WALK_CYCLE,       /* a directory met again through a link: not entered again */
 	WALK_NOMEM,       /* out of memory for this file */
+	WALK_NEED_FDS,    /* no descriptor free to open the next file: make room (end
+			   * files in flight) and ask again; it is tried again */
 };
 
 struct walk_event {
@@ -79,6 +77,7 @@ struct walk_event {
 	const char *shown;      /* the path as printed; valid until the next walk_next */
 	int err;                /* errno, where one applies */
 	bool is_dir;            /* the event is about a directory */
+	const char *what;       /* WALK_SKIPPED: which of the run's own files it is */
 };
 
 struct walk;
@@ -89,6 +88,10 @@ struct walk *walk_open(const struct walk_opts *o, const struct target *t);
 /* The next event: returns 1, or 0 at the end, or -1 with errno when fts
  * itself failed (the walk is over). */
 int walk_next(struct walk *w, struct walk_event *ev);
+
+/* After WALK_NEED_FDS with nothing left in flight: the next attempt that
+ * finds no descriptor free reports WALK_OPEN_FAILED instead. */
+void walk_fds_exhausted(struct walk *w);
 
 void walk_close(struct walk *w);
 

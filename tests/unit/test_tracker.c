@@ -34,10 +34,11 @@ static struct tracker *new_tracker(void)
 	return t;
 }
 
-/* Feeds one record (copied: it is cut up); returns tracker_record's result. */
+/* Feeds one record (copied: it is cut up, and out points into the copy,
+ * which lives until the next feed); returns tracker_record's result. */
 static int feed(struct tracker *t, const char *text, struct tracked *out, char *why, size_t len)
 {
-	char rec[512];
+	static char rec[512];
 
 	snprintf(rec, sizeof(rec), "%s", text);
 	why[0] = '\0';
