@@ -212,5 +212,8 @@ out:
 	/* results the user never received are not a success */
 	if (report_close(&rep) != 0 && status == 0)
 		status = 2;
+	/* asked to stop: never "all clean", even when the signal came late */
+	if (interrupt_signal() != 0 && status == 0)
+		status = 2;
 	return status;
 }

@@ -68,6 +68,9 @@ unless stated otherwise.
                        Other commands are answered as in `good`.
   found_elsewhere      answer "/etc/passwd: Ng.Test.EICAR.HDB.UNOFFICIAL
                        FOUND", a path the client did not ask about.
+  found_dotdot         answer "PATH/../elsewhere: Ng.Test.EICAR.HDB.UNOFFICIAL
+                       FOUND" to a request about PATH: a name that starts
+                       with the one asked about and leads out of it.
   no_idsession         VERSIONCOMMANDS does not list IDSESSION and
                        IDSESSION answers "UNKNOWN COMMAND" and closes.
                        Everything else as in `good`.
@@ -138,7 +141,7 @@ PREFIX_REQUIRED = {"INSTREAM", "ALLMATCHSCAN", "VERSIONCOMMANDS", "IDSESSION", "
 
 PER_REQUEST_MODES = {"close_no_reply", "close_mid_reply", "garbage",
                      "unknown_command", "command_unavailable", "silent",
-                     "trickle", "endless_line", "found_elsewhere"}
+                     "trickle", "endless_line", "found_elsewhere", "found_dotdot"}
 INSTREAM_MODES = {"reset_while_sending", "size_limit"}
 SESSION_MODES = {"session_every_other", "session_reverse", "session_unknown_id",
                  "session_repeat_id", "session_close_after"}
@@ -605,6 +608,8 @@ class Conn:
                 lines = ["HELLO THERE"]
             if mode == "found_elsewhere":
                 lines = ["/etc/passwd: %s FOUND" % EICAR_NAME]
+            if mode == "found_dotdot" and arg:
+                lines = ["%s/../elsewhere: %s FOUND" % (arg.rstrip("/"), EICAR_NAME)]
             trickle = mode == "trickle"
         return lines, close_after, trickle
 

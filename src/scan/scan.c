@@ -776,6 +776,12 @@ int scan_run(const struct scan_settings *s, const struct ng_conf *conf,
 	gettimeofday(&end, NULL);
 	t = *ctx.tally;
 	results_free(ctx.results);
+	if (interrupt_signal() != 0) {
+		/* the files not started are not in any count: say the scan is partial */
+		report_error(rep, "Scan interrupted by %s: what was not reported was not scanned",
+			     interrupt_name());
+		t.errors++;
+	}
 	balanced = tally_balanced(&t);
 	if (!balanced) {
 		/* every request must end as exactly one verdict: anything else is our bug */

@@ -68,6 +68,20 @@ int interrupt_fd(void)
 	return pipe_fds[0];
 }
 
+const char *interrupt_name(void)
+{
+	switch (caught) {
+	case SIGINT:
+		return "SIGINT";
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGHUP:
+		return "SIGHUP";
+	default:
+		return "a signal";
+	}
+}
+
 const char *interrupt_reason(void)
 {
 	switch (caught) {

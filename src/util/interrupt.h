@@ -14,6 +14,9 @@ int interrupt_signal(void);
 /* A descriptor that polls readable once a signal came, or -1. */
 int interrupt_fd(void);
 
+/* "SIGINT", "SIGTERM" or "SIGHUP": the signal that asked us to stop. */
+const char *interrupt_name(void);
+
 /* "Not scanned: interrupted by SIGINT." and the like, for a file's line. */
 const char *interrupt_reason(void);
 
