@@ -8,7 +8,6 @@
 
 #include "clamd/conn.h"
 #include "clamd/endpoint.h"
-#include "output/report.h"
 
 /* Describes a failed connect to ep in clamdscan's words ("Could not connect
  * to clamd on LocalSocket /path: reason"). */
