@@ -528,7 +528,8 @@ void options_help(FILE *out)
 	fputs("\n"
 	      "clamscan's options are accepted and ignored with a warning, as clamdscan does;\n"
 	      "--database=DIR is for --local and --local-fallback.\n"
-	      "Exit status: 0 nothing found, 1 infection found, 2 error, 21 --ping got no answer.\n"
+	      "Exit status: 0 nothing found, 1 infection found, 2 error, 21 --ping got no answer,\n"
+	      "34 --ping value not understood.\n"
 	      "\n",
 	      out);
 }

@@ -2,7 +2,9 @@
 // C interface, so the rest of the program stays C.
 #include "config.h"
 
+#include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <new>
 #include <string>
@@ -36,6 +38,63 @@ RE2::Options posix_options(int64_t budget)
 	return o;
 }
 
+// clamd compiles ExcludePath with its own copy of Henry Spencer's regcomp,
+// where a backslash outside brackets makes any character ordinary ("\a" is
+// "a", "\1" is "1") and inside brackets is itself ordinary. RE2 refuses an
+// escaped letter or digit and reads a backslash in brackets as an escape:
+// rewrite those two cases so RE2 reads what clamd reads.
+std::string as_clamd_reads(const char *pattern)
+{
+	std::string out;
+	bool in_bracket = false;
+
+	for (const char *p = pattern; *p != '\0'; p++) {
+		unsigned char c = static_cast<unsigned char>(*p);
+
+		if (in_bracket) {
+			if (c == '\\')
+				out += "\\\\";
+			else if (c == '[' && (p[1] == ':' || p[1] == '.' || p[1] == '=')) {
+				// [:class:], [.coll.], [=equiv=] pass whole
+				const char *end = strstr(p + 2, p[1] == ':' ? ":]" : p[1] == '.' ? ".]" : "=]");
+
+				if (end == nullptr) {
+					out += *p;
+					continue;
+				}
+				out.append(p, static_cast<size_t>(end + 2 - p));
+				p = end + 1;
+			} else {
+				if (c == ']')
+					in_bracket = false;
+				out += *p;
+			}
+			continue;
+		}
+		if (c == '\\' && p[1] != '\0') {
+			unsigned char next = static_cast<unsigned char>(p[1]);
+
+			if (std::isalnum(next))
+				out += p[1]; // an ordinary letter or digit
+			else
+				out.append(p, 2);
+			p++;
+			continue;
+		}
+		out += *p;
+		if (c == '[') {
+			in_bracket = true;
+			// "[]..." and "[^]...": that first ']' is a member, not the end
+			if (p[1] == '^') {
+				out += *++p;
+			}
+			if (p[1] == ']')
+				out += *++p;
+		}
+	}
+	return out;
+}
+
 } // namespace
 
 struct regex_set {
@@ -53,7 +112,7 @@ extern "C" struct regex_set *regex_set_new(void)
 extern "C" int regex_set_add(struct regex_set *s, const char *pattern, char *err, size_t errlen)
 {
 	try {
-		std::unique_ptr<RE2> re(new RE2(pattern, posix_options(PATTERN_BUDGET)));
+		std::unique_ptr<RE2> re(new RE2(as_clamd_reads(pattern), posix_options(PATTERN_BUDGET)));
 
 		if (!re->ok()) {
 			snprintf(err, errlen, "%s", re->error().c_str());

@@ -577,6 +577,35 @@ static void exclude_path_matched_as_clamd(void **state)
 	conf_free(&c);
 }
 
+/* clamd's regcomp (Henry Spencer's) makes an escaped letter or digit
+ * ordinary and a backslash in brackets literal: a lab clamd 1.4.6 with
+ * these two lines excluded ".../xd" and ".../y\]" and nothing else here. */
+static void exclude_path_escapes_as_clamd(void **state)
+{
+	struct ng_conf c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse_text(&c, "ExcludePath /x\\d$\nExcludePath /y[\\]]$\n", err,
+				    sizeof(err)), 0);
+	assert_int_equal(c.n_warnings, 0);
+	assert_true(conf_excluded(&c, "/t/xd"));
+	assert_false(conf_excluded(&c, "/t/x1"));
+	assert_true(conf_excluded(&c, "/t/y\\]"));
+	assert_false(conf_excluded(&c, "/t/y\\"));
+	assert_false(conf_excluded(&c, "/t/y]"));
+	conf_free(&c);
+	/* classes pass whole; "[]a]" and "[^]a]" begin with a member ']' */
+	assert_int_equal(parse_text(&c, "ExcludePath ^/[[:digit:]]+$\nExcludePath ^/k[]a]$\n"
+				    "ExcludePath ^/n[^]a]$\n", err, sizeof(err)), 0);
+	assert_int_equal(c.n_warnings, 0);
+	assert_true(conf_excluded(&c, "/123"));
+	assert_true(conf_excluded(&c, "/k]"));
+	assert_true(conf_excluded(&c, "/nb"));
+	assert_false(conf_excluded(&c, "/n]"));
+	conf_free(&c);
+}
+
 /* A key the client reads, given with no value, is an error naming the key. */
 static void read_key_without_value_is_error(void **state)
 {
@@ -847,6 +876,7 @@ int main(void)
 		cmocka_unit_test(local_socket_relative_is_error),
 		cmocka_unit_test(exclude_path_invalid_regex_warns),
 		cmocka_unit_test(exclude_path_matched_as_clamd),
+		cmocka_unit_test(exclude_path_escapes_as_clamd),
 		cmocka_unit_test(exclude_path_explosive_regex_is_bounded),
 		cmocka_unit_test(exclude_path_no_count_or_branch_cap),
 		cmocka_unit_test(exclude_path_ordinary_regexes_accepted),
