@@ -37,9 +37,9 @@ help_shorts() {
     awk '$1 ~ /^--/ && $2 ~ /^-[A-Za-z]$/ { print $2 }' <<<"$HELP" | sort -u
 }
 
-# The exit statuses of --help's "Exit status:" line.
+# The exit statuses of --help's "Exit status:" paragraph (up to a blank line).
 help_statuses() {
-    grep -E '^Exit status:' <<<"$HELP" | grep -oE '(^|[ :,])[0-9]+ ' | grep -oE '[0-9]+' | sort -u
+    sed -n '/^Exit status:/,/^$/p' <<<"$HELP" | grep -oE '(^|[ :,])[0-9]+ ' | grep -oE '[0-9]+' | sort -u
 }
 
 # The text of the man page's section NAME (.SH NAME up to the next .SH).
