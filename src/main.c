@@ -14,6 +14,7 @@
 #include "cli/options.h"
 #include "core/conf.h"
 #include "output/report.h"
+#include "output/sarif.h"
 #include "scan/scan.h"
 #include "util/fdio.h"
 #include "util/interrupt.h"
@@ -128,12 +129,17 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	conf_init(&conf);
-	if (o.sarif_file != NULL && o.command == CMD_SCAN && report_open_sarif(&rep, o.sarif_file) != 0) {
-		/* before anything is scanned: a CI job must not get a scan without its report */
-		report_error(&rep, "Can't write the SARIF report %s: %s", o.sarif_file,
-			     errno == ELOOP ? "it is a symbolic link (refused: it could be redirected)"
-					    : strerror(errno));
-		goto out;
+	if (o.sarif_file != NULL && o.command == CMD_SCAN) {
+		struct output_sink sarif;
+
+		if (sarif_output_open(o.sarif_file, &sarif) != 0) {
+			/* before anything is scanned: a CI job must not get a scan without its report */
+			report_error(&rep, "Can't write the SARIF report %s: %s", o.sarif_file,
+				     errno == ELOOP ? "it is a symbolic link (refused: it could be redirected)"
+						    : strerror(errno));
+			goto out;
+		}
+		report_add_sink(&rep, sarif);
 	}
 	if (load_configuration(&o, &conf, &eps, &rep, no_daemon, sizeof(no_daemon)) != 0) {
 		status = o.command == CMD_VERSION ? command_version(NULL, &o, &rep) : 2;
@@ -209,11 +215,11 @@ int main(int argc, char **argv)
 out:
 	quarantine_close(&q);
 	conf_free(&conf);
-	/* results the user never received are not a success */
-	if (report_close(&rep) != 0 && status == 0)
-		status = 2;
 	/* asked to stop: never "all clean", even when the signal came late */
 	if (interrupt_signal() != 0 && status == 0)
+		status = 2;
+	/* results the user never received are not a success */
+	if (report_close(&rep, status) != 0 && status == 0)
 		status = 2;
 	return status;
 }

@@ -28,6 +28,7 @@ struct tally {
 	unsigned long errors;         /* "Total errors:" */
 	unsigned long not_moved;
 	unsigned long not_removed;
+	unsigned long long bytes;     /* sizes of the files scanned (clean or infected) */
 };
 
 /* True when every request sent ended as exactly one verdict: the check

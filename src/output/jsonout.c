@@ -279,3 +279,56 @@ void jsonout_summary(struct jsonout *j, const struct tally *t, const struct time
 	json_object_object_add(o, "local", json_object_new_boolean(local));
 	write_line(j, o);
 }
+
+/* ---- as an output of the report (output/sink.h) ---- */
+
+static void sink_found(void *self, const char *path, const char *signature)
+{
+	jsonout_found(self, path, signature);
+}
+
+static void sink_ok(void *self, const char *path)
+{
+	jsonout_ok(self, path);
+}
+
+static void sink_excluded(void *self, const char *path)
+{
+	jsonout_excluded(self, path);
+}
+
+static void sink_error(void *self, const char *path, const char *message)
+{
+	jsonout_error(self, path, message);
+}
+
+static void sink_action(void *self, const char *path, enum ng_action a, const char *dest,
+			const char *failure)
+{
+	const char *type = a == ACTION_MOVE ? "move" : a == ACTION_COPY ? "copy" : "remove";
+
+	jsonout_action(self, path, type, failure == NULL ? dest : NULL, failure);
+}
+
+static void sink_summary(void *self, const struct run_end *e)
+{
+	jsonout_summary(self, e->t, e->start, e->end, e->daemons, e->n_daemons, e->local);
+}
+
+static int sink_finish(void *self, const struct run_end *e)
+{
+	(void)e;
+	jsonout_free(self);
+	return 0; /* its writes to stdout are checked with the text's */
+}
+
+const struct output_ops jsonout_ops = {
+	.name = "JSON report",
+	.found = sink_found,
+	.ok = sink_ok,
+	.excluded = sink_excluded,
+	.error = sink_error,
+	.action = sink_action,
+	.summary = sink_summary,
+	.finish = sink_finish,
+};

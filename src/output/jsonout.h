@@ -10,6 +10,8 @@
 
 #include <json-c/json.h>
 
+#include "output/sink.h"
+
 struct tally;
 struct jsonout;
 
@@ -17,6 +19,9 @@ struct jsonout;
  * object waits for its action. Returns NULL (errno) when out of memory;
  * free with jsonout_free. */
 struct jsonout *jsonout_new(FILE *out, bool actions);
+
+/* The report's way to it: self is a struct jsonout. */
+extern const struct output_ops jsonout_ops;
 
 /* Writes any object still waiting for its action, then frees j (NULL is fine). */
 void jsonout_free(struct jsonout *j);

@@ -16,6 +16,7 @@
 #include "output/report.h"
 #include "output/sarif.h"
 #include "util/interrupt.h"
+#include "util/safefile.h"
 
 int report_open(struct report *r, const struct report_opts *o)
 {
@@ -24,60 +25,72 @@ int report_open(struct report *r, const struct report_opts *o)
 	r->infected_only = o->infected_only;
 	r->verbose = o->verbose;
 	r->to_stdout = o->to_stdout;
-	if (o->json && (r->json = jsonout_new(stdout, o->actions)) == NULL)
-		return -1;
-	if (o->log_file == NULL)
-		return 0;
-	r->log_path = o->log_file;
-	/* never through a link: the CVE-2024-20506 pattern */
-	r->log = safefile_append(o->log_file);
-	if (r->log == NULL) {
-		int saved = errno;
-
-		jsonout_free(r->json);
-		r->json = NULL;
-		errno = saved;
-		return -1;
+	if (o->log_file != NULL) {
+		r->log_path = o->log_file;
+		/* never through a link: the CVE-2024-20506 pattern */
+		r->log = safefile_append(o->log_file);
+		if (r->log == NULL)
+			return -1;
 	}
+	if (o->json) {
+		struct jsonout *j = jsonout_new(stdout, o->actions);
+
+		if (j == NULL) {
+			int saved = errno;
+
+			if (r->log != NULL)
+				fclose(r->log);
+			r->log = NULL;
+			errno = saved;
+			return -1;
+		}
+		r->json = true;
+		report_add_sink(r, (struct output_sink){ &jsonout_ops, j, NULL, -1 });
+	}
+	if (r->log == NULL)
+		return 0;
 	/* clamdscan shows the separator on stdout too (not amid JSON) */
-	if (r->json != NULL)
+	if (r->json)
 		fputs("--------------------------------------\n", r->log);
 	else
 		report_info(r, "--------------------------------------");
 	return 0;
 }
 
-int report_open_sarif(struct report *r, const char *path)
+void report_add_sink(struct report *r, struct output_sink sink)
 {
-	int saved;
-
-	if (safefile_create(&r->sarif_file, path) != 0)
-		return -1;
-	r->sarif = sarif_open(r->sarif_file.out);
-	if (r->sarif != NULL)
-		return 0;
-	saved = errno;
-	safefile_abort(&r->sarif_file);
-	errno = saved;
-	return -1;
+	if (r->n_sinks < REPORT_MAX_SINKS)
+		r->sinks[r->n_sinks++] = sink;
+	else
+		sink.ops->finish(sink.self, NULL); /* cannot happen: as many slots as kinds */
 }
 
-/* Ends the SARIF log and puts it in place. Returns 0, or -1 with errno. */
-static int end_sarif(struct report *r, bool successful, const struct timeval *start,
-		     const struct timeval *end)
-{
-	struct sarif *s = r->sarif;
-	int rc, saved;
+/* Calls op(self, ...) on every sink that has it. */
+#define EACH_SINK(r, op, ...)                                              \
+	do {                                                               \
+		for (size_t i_ = 0; i_ < (r)->n_sinks; i_++)                  \
+			if ((r)->sinks[i_].ops->op != NULL)                    \
+				(r)->sinks[i_].ops->op((r)->sinks[i_].self, __VA_ARGS__); \
+		check_term((r), stdout);                                   \
+	} while (0)
 
-	r->sarif = NULL;
-	rc = sarif_finish(s, successful, start, end);
-	saved = errno;
-	if (rc != 0) {
-		safefile_abort(&r->sarif_file);
-		errno = saved;
-		return -1;
+/* Ends every output with e; says on stderr which could not be written
+ * whole. Returns 0, or -1. */
+static int finish_sinks(struct report *r, const struct run_end *e)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < r->n_sinks; i++) {
+		struct output_sink *k = &r->sinks[i];
+
+		if (k->ops->finish(k->self, e) != 0 && k->file != NULL) {
+			fprintf(stderr, "ERROR: Can't write the %s %s: %s\n", k->ops->name, k->file,
+				strerror(errno));
+			rc = -1;
+		}
 	}
-	return safefile_commit(&r->sarif_file);
+	r->n_sinks = 0;
+	return rc;
 }
 
 /* Notes the first failed write to the stream the user reads (EPIPE: the
@@ -90,18 +103,19 @@ static void check_term(struct report *r, FILE *term)
 		clearerr(stdout); /* later lines may still go through, and are checked */
 }
 
-int report_close(struct report *r)
+int report_close(struct report *r, int status)
 {
+	struct run_end e = { .complete = false, .status = status };
 	int rc = 0;
 
-	/* a scan that stopped before its end: the SARIF log says it failed */
-	if (r->sarif != NULL && end_sarif(r, false, NULL, NULL) != 0) {
-		fprintf(stderr, "ERROR: Can't write the SARIF report %s: %s\n", r->sarif_file.path,
-			strerror(errno));
-		rc = -1;
+	/* a scan that stopped before its end: the reports say it failed */
+	if (r->n_sinks > 0) {
+		if (r->finished.t != NULL)
+			e = r->finished;
+		e.complete = false;
+		e.status = status;
+		rc = finish_sinks(r, &e);
 	}
-	jsonout_free(r->json);
-	r->json = NULL;
 	errno = 0;
 	fflush(stdout);
 	check_term(r, stdout);
@@ -122,14 +136,21 @@ int report_close(struct report *r)
 }
 
 int report_finish(struct report *r, const struct tally *t, const struct timeval *start,
-		  const struct timeval *end)
+		  const struct timeval *end, int status)
 {
-	if (r->sarif == NULL)
-		return 0;
-	if (end_sarif(r, t->errors == 0 && tally_balanced(t) && interrupt_signal() == 0, start, end) == 0)
-		return 0;
-	report_error(r, "Can't write the SARIF report: %s", strerror(errno));
-	return -1;
+	struct run_end e = {
+		.t = t,
+		.start = start,
+		.end = end,
+		.daemons = r->daemons,
+		.n_daemons = r->n_daemons,
+		.n_unreachable = r->n_unreachable,
+		.local = r->local,
+		.complete = t->errors == 0 && tally_balanced(t) && interrupt_signal() == 0,
+		.status = status,
+	};
+
+	return finish_sinks(r, &e);
 }
 
 /* Adds the file behind fd to ids when it is a regular file not there yet. */
@@ -152,13 +173,16 @@ size_t report_own_files(const struct report *r, struct file_id *ids, size_t max)
 
 	if (r->log != NULL)
 		n = add_own(ids, n, max, fileno(r->log), "the log file");
-	if (r->sarif_file.out != NULL)
-		n = add_own(ids, n, max, fileno(r->sarif_file.out), "the SARIF report being written");
-	if (r->sarif_file.path != NULL) {
-		int fd = open(r->sarif_file.path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	for (size_t i = 0; i < r->n_sinks; i++) {
+		const struct output_sink *k = &r->sinks[i];
+		int fd;
 
-		/* the one it replaces at the end */
-		n = add_own(ids, n, max, fd, "the SARIF report");
+		if (k->file == NULL)
+			continue;
+		n = add_own(ids, n, max, k->fd, k->ops->name);
+		/* the file it replaces at the end */
+		fd = open(k->file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		n = add_own(ids, n, max, fd, k->ops->name);
 		if (fd >= 0)
 			close(fd);
 	}
@@ -218,21 +242,21 @@ static FILE *info_stream(const struct report *r)
 {
 	if (r->quiet)
 		return NULL;
-	return r->json != NULL ? stderr : stdout;
+	return r->json ? stderr : stdout;
 }
 
 /* Where result lines and the summary go: with --json only to the log
  * (stdout has the JSON), else where informational lines go. */
 static FILE *result_stream(const struct report *r)
 {
-	return r->json != NULL ? NULL : info_stream(r);
+	return r->json ? NULL : info_stream(r);
 }
 
 /* Where error messages go: stderr, or stdout with --stdout (not with --json:
  * stdout has the JSON). */
 static FILE *message_stream(const struct report *r)
 {
-	return r->to_stdout && r->json == NULL ? stdout : stderr;
+	return r->to_stdout && !r->json ? stdout : stderr;
 }
 
 /* Warnings go there too, but --quiet silences them (errors it does not). */
@@ -244,19 +268,13 @@ static FILE *warning_stream(const struct report *r)
 void report_found(struct report *r, const char *path, const char *signature)
 {
 	emitf(r, result_stream(r), "", "%s: %s FOUND", path, signature);
-	if (r->json != NULL)
-		jsonout_found(r->json, path, signature);
-	check_term(r, stdout);
-	if (r->sarif != NULL)
-		sarif_found(r->sarif, path, signature);
+	EACH_SINK(r, found, path, signature);
 }
 
 void report_echo_ok(struct report *r, const char *path)
 {
 	emitf(r, result_stream(r), "", "%s: OK", path);
-	if (r->json != NULL)
-		jsonout_ok(r->json, path);
-	check_term(r, stdout);
+	EACH_SINK(r, ok, path);
 }
 
 void report_ok(struct report *r, const char *path)
@@ -268,11 +286,7 @@ void report_ok(struct report *r, const char *path)
 void report_excluded(struct report *r, const char *path)
 {
 	emitf(r, result_stream(r), "", "%s: Excluded", path);
-	if (r->json != NULL)
-		jsonout_excluded(r->json, path);
-	check_term(r, stdout);
-	if (r->sarif != NULL)
-		sarif_excluded(r->sarif, path);
+	EACH_SINK(r, excluded, path);
 }
 
 void report_error_result(struct report *r, const char *path, const char *message)
@@ -281,11 +295,7 @@ void report_error_result(struct report *r, const char *path, const char *message
 		emitf(r, result_stream(r), "", "%s: %s ERROR", path, message);
 	else
 		emitf(r, result_stream(r), "", "%s ERROR", message);
-	if (r->json != NULL)
-		jsonout_error(r->json, path, message);
-	check_term(r, stdout);
-	if (r->sarif != NULL)
-		sarif_scan_error(r->sarif, path, message);
+	EACH_SINK(r, error, path, message);
 }
 
 /* The action's name in JSON: "move", "copy", "remove". */
@@ -307,12 +317,10 @@ void report_action(struct report *r, const char *path, const char *real, enum ng
 	} else {
 		emitf(r, result_stream(r), "", "%s: %s to '%s/%s'", who,
 		      a == ACTION_MOVE ? "moved" : "copied", dir, name);
-		if (r->json != NULL && asprintf(&dest, "%s/%s", dir, name) < 0)
+		if (asprintf(&dest, "%s/%s", dir, name) < 0)
 			dest = NULL;
 	}
-	if (r->json != NULL)
-		jsonout_action(r->json, path, action_name(a), dest, NULL);
-	check_term(r, stdout);
+	EACH_SINK(r, action, path, a, dest, NULL);
 	free(dest);
 	free(named);
 }
@@ -321,9 +329,7 @@ void report_action_failed(struct report *r, const char *path, enum ng_action a,
 			  const char *reason)
 {
 	report_error(r, "Can't %s file '%s': %s", action_name(a), path, reason);
-	if (r->json != NULL)
-		jsonout_action(r->json, path, action_name(a), NULL, reason);
-	check_term(r, stdout);
+	EACH_SINK(r, action, path, a, NULL, reason);
 }
 
 void report_info(struct report *r, const char *fmt, ...)
@@ -346,17 +352,17 @@ void report_verbose(struct report *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* Keeps a message for the SARIF log's notifications. */
-static void sarif_message(struct report *r, bool error, const char *fmt, va_list ap)
+/* Tells the outputs a message of the run. */
+static void sink_message(struct report *r, bool error, const char *fmt, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 
-static void sarif_message(struct report *r, bool error, const char *fmt, va_list ap)
+static void sink_message(struct report *r, bool error, const char *fmt, va_list ap)
 {
 	char *msg;
 
-	if (vasprintf(&msg, fmt, ap) < 0)
+	if (r->n_sinks == 0 || vasprintf(&msg, fmt, ap) < 0)
 		return;
-	sarif_notify(r->sarif, error, msg);
+	EACH_SINK(r, message, error, msg);
 	free(msg);
 }
 
@@ -367,11 +373,9 @@ void report_error(struct report *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	emit(r, message_stream(r), "ERROR: ", fmt, ap);
 	va_end(ap);
-	if (r->sarif != NULL) {
-		va_start(ap, fmt);
-		sarif_message(r, true, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	sink_message(r, true, fmt, ap);
+	va_end(ap);
 }
 
 void report_warning(struct report *r, const char *fmt, ...)
@@ -381,11 +385,9 @@ void report_warning(struct report *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	emit(r, warning_stream(r), "WARNING: ", fmt, ap);
 	va_end(ap);
-	if (r->sarif != NULL) {
-		va_start(ap, fmt);
-		sarif_message(r, false, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	sink_message(r, false, fmt, ap);
+	va_end(ap);
 }
 
 /* Formats t as clamdscan's "YYYY:MM:DD HH:MM:SS" in local time. */
@@ -424,7 +426,18 @@ void report_summary(struct report *r, const struct tally *t, const struct timeva
 	      sec / 60, sec % 60);
 	emitf(r, result_stream(r), "", "Start Date: %s", sdate);
 	emitf(r, result_stream(r), "", "End Date:   %s", edate);
-	if (r->json != NULL)
-		jsonout_summary(r->json, t, start, end, r->daemons, r->n_daemons, r->local);
-	check_term(r, stdout);
+	/* kept: the outputs finish after the scan's own variables are gone */
+	r->end_tally = *t;
+	r->end_start = *start;
+	r->end_end = *end;
+	r->finished = (struct run_end){
+		.t = &r->end_tally,
+		.start = &r->end_start,
+		.end = &r->end_end,
+		.daemons = r->daemons,
+		.n_daemons = r->n_daemons,
+		.n_unreachable = r->n_unreachable,
+		.local = r->local,
+	};
+	EACH_SINK(r, summary, &r->finished);
 }

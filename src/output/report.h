@@ -9,11 +9,12 @@
 
 #include "core/file_id.h"
 #include "core/result.h"
-#include "util/safefile.h"
+#include "output/sink.h"
 
-struct jsonout;
-struct sarif;
 struct progress;
+
+/* One of each kind: JSON, SARIF, metrics. */
+#define REPORT_MAX_SINKS 4
 
 /* What the user asked of the output. */
 struct report_opts {
@@ -35,11 +36,15 @@ struct report {
 	const char *log_path;
 	int log_errno;        /* the first write to the log that failed, or 0 */
 	int stdout_errno;     /* the first write to stdout that failed (not EPIPE), or 0 */
-	struct jsonout *json; /* --json: results and summary as JSON Lines, or NULL */
-	struct sarif *sarif;  /* --sarif=FILE, or NULL */
-	struct safefile sarif_file; /* where it is written */
+	bool json;            /* --json: stdout holds JSON Lines only */
+	struct output_sink sinks[REPORT_MAX_SINKS]; /* --json, --sarif, --metrics */
+	size_t n_sinks;
+	struct run_end finished;   /* as the summary said it, for the outputs' end */
+	struct tally end_tally;
+	struct timeval end_start, end_end;
 	const char *const *daemons; /* the clamds scanned with, for the JSON summary */
 	size_t n_daemons;
+	unsigned n_unreachable;     /* and those named that could not be reached */
 	bool local;           /* or libclamav in this process */
 	struct progress *progress; /* the progress line while a scan runs, or NULL */
 };
@@ -49,25 +54,25 @@ struct report {
  * reports. */
 int report_open(struct report *r, const struct report_opts *o);
 
-/* Completes and closes every output (a SARIF log not finished says the
- * scan failed). Returns 0, or -1 after saying on stderr which output
- * could not be written whole: the user did not get what they asked for. */
-int report_close(struct report *r);
+/* Adds a machine-readable output (report.c owns it from now on). */
+void report_add_sink(struct report *r, struct output_sink sink);
+
+/* Completes and closes every output (one not finished yet says the scan
+ * failed; status is the exit status so far). Returns 0, or -1 after saying
+ * on stderr which output could not be written whole: the user did not get
+ * what they asked for. */
+int report_close(struct report *r, int status);
 
 /* The run's own files, by device and inode (the log, the SARIF report and
  * its temporary file, stdout and stderr when they are files): up to max of
  * them into ids. Returns how many. */
 size_t report_own_files(const struct report *r, struct file_id *ids, size_t max);
 
-/* Creates the --sarif file before anything is scanned. Returns 0, or -1
- * with errno; the caller reports. */
-int report_open_sarif(struct report *r, const char *path);
-
-/* Ends the SARIF log (if any) with whether the scan was complete: no errors
- * and every request answered. Returns 0, or -1 after reporting that it
- * could not be written. */
+/* Ends every output with whether the scan was complete (no errors, every
+ * request answered, not interrupted) and the exit status it gives. Returns
+ * 0, or -1 after saying which output could not be written. */
 int report_finish(struct report *r, const struct tally *t, const struct timeval *start,
-		  const struct timeval *end);
+		  const struct timeval *end, int status);
 
 /* "path: Signature FOUND" */
 void report_found(struct report *r, const char *path, const char *signature);

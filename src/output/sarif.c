@@ -10,6 +10,7 @@
 
 #include "output/jsonout.h"
 #include "output/sarif.h"
+#include "util/safefile.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
@@ -286,4 +287,84 @@ int sarif_finish(struct sarif *s, bool successful, const struct timeval *start,
 	free(s);
 	errno = saved;
 	return rc;
+}
+
+/* ---- as an output of the report (output/sink.h) ---- */
+
+/* The log and the file it is written to, beside the real one until whole. */
+struct sarif_output {
+	struct sarif *s;
+	struct safefile file;
+};
+
+static void sink_found(void *self, const char *path, const char *signature)
+{
+	sarif_found(((struct sarif_output *)self)->s, path, signature);
+}
+
+static void sink_excluded(void *self, const char *path)
+{
+	sarif_excluded(((struct sarif_output *)self)->s, path);
+}
+
+static void sink_error(void *self, const char *path, const char *message)
+{
+	sarif_scan_error(((struct sarif_output *)self)->s, path, message);
+}
+
+static void sink_message(void *self, bool error, const char *text)
+{
+	sarif_notify(((struct sarif_output *)self)->s, error, text);
+}
+
+static int sink_finish(void *self, const struct run_end *e)
+{
+	struct sarif_output *o = self;
+	int rc = sarif_finish(o->s, e != NULL && e->complete, e != NULL ? e->start : NULL,
+			      e != NULL ? e->end : NULL);
+	int saved = errno;
+
+	if (rc != 0)
+		safefile_abort(&o->file);
+	else
+		rc = safefile_commit(&o->file);
+	if (rc != 0)
+		saved = errno;
+	free(o);
+	errno = saved;
+	return rc;
+}
+
+static const struct output_ops sarif_ops = {
+	.name = "SARIF report",
+	.found = sink_found,
+	.excluded = sink_excluded,
+	.error = sink_error,
+	.message = sink_message,
+	.finish = sink_finish,
+};
+
+int sarif_output_open(const char *path, struct output_sink *out)
+{
+	struct sarif_output *o = calloc(1, sizeof(*o));
+	int saved;
+
+	if (o == NULL)
+		return -1;
+	if (safefile_create(&o->file, path) != 0) {
+		saved = errno;
+		free(o);
+		errno = saved;
+		return -1;
+	}
+	o->s = sarif_open(o->file.out);
+	if (o->s == NULL) {
+		saved = errno;
+		safefile_abort(&o->file);
+		free(o);
+		errno = saved;
+		return -1;
+	}
+	*out = (struct output_sink){ &sarif_ops, o, path, fileno(o->file.out) };
+	return 0;
 }

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <sys/time.h>
 
+#include "output/sink.h"
+
 struct sarif;
 
 /* The ruleId of a file that could not be scanned: never a signature name. */
@@ -16,6 +18,11 @@ struct sarif;
 /* Writes the log's opening to out (the caller's, closed by the caller).
  * Returns NULL with errno when it cannot; free with sarif_finish. */
 struct sarif *sarif_open(FILE *out);
+
+/* --sarif=FILE as an output of the report: written to a temporary file
+ * beside path (never through a link: ELOOP), renamed over path when whole.
+ * Returns 0 with *out, or -1 with errno. */
+int sarif_output_open(const char *path, struct output_sink *out);
 
 /* A result: path (absolute, or "stdin") is infected with signature. */
 void sarif_found(struct sarif *s, const char *path, const char *signature);

@@ -146,6 +146,8 @@ static void on_end(void *arg, struct scan_item *it, enum verdict v, const char *
 		r->tally.failed++;
 		break;
 	}
+	if (v == VERDICT_CLEAN || v == VERDICT_INFECTED)
+		r->tally.bytes += it->size > 0 ? (unsigned long long)it->size : 0;
 	progress_file_done(r->rep->progress, it->size > 0 ? (unsigned long long)it->size : 0,
 			   v == VERDICT_INFECTED);
 	if (g != NULL && it->is_stdin) {

@@ -562,6 +562,7 @@ static bool choose_daemons(struct scan_ctx *ctx, char *why, size_t len)
 			snprintf(why + strlen(why), len - strlen(why), "%s%s", why[0] != '\0' ? ", " : "",
 				 each[d]);
 	}
+	ctx->rep->n_unreachable = n - (unsigned)ctx->n_daemons;
 	if (ctx->n_daemons == 0) {
 		ctx->daemons[ctx->n_daemons++] = &ctx->endpoints->ep[0];
 		ctx->unreachable = true;
@@ -744,8 +745,9 @@ int scan_run(const struct scan_settings *s, const struct ng_conf *conf,
 	struct scan_ctx ctx = { .set = s, .conf = conf, .endpoints = eps, .rep = rep, .q = q };
 	struct timeval start, end;
 	const char *names[ENDPOINT_MAX]; /* the daemons scanned with, for the report */
-	bool balanced, reported;
+	bool balanced;
 	struct tally t;
+	int status;
 
 	gettimeofday(&start, NULL);
 	ctx.results = results_new(rep, q);
@@ -793,11 +795,9 @@ int scan_run(const struct scan_settings *s, const struct ng_conf *conf,
 	}
 	if (!s->no_summary)
 		report_summary(rep, &t, &start, &end);
-	/* a SARIF log that could not be written is a failed report */
-	reported = report_finish(rep, &t, &start, &end) == 0;
-	if (!balanced)
-		return 2;
-	if (t.infected_files > 0)
-		return 1;
-	return t.errors > 0 || !reported ? 2 : 0;
+	status = !balanced ? 2 : t.infected_files > 0 ? 1 : t.errors > 0 ? 2 : 0;
+	/* a report that could not be written is a failed run */
+	if (report_finish(rep, &t, &start, &end, status) != 0 && status == 0)
+		status = 2;
+	return status;
 }
