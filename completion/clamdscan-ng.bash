@@ -28,7 +28,7 @@ _clamdscan_ng()
             COMPREPLY=($(compgen -d -- "$cur"))
             return
             ;;
-        -c | --config-file | -l | --log | -f | --file-list | --socket | --sarif)
+        -c | --config-file | -l | --log | -f | --file-list | --socket | --sarif | --metrics)
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
@@ -45,7 +45,7 @@ _clamdscan_ng()
 --file-list= --ping= --wait --multiscan --allmatch --remove --move= --copy=
 --no-summary --reload --infected --fdpass --stream --timeout= --max-inflight=
 --local --local-fallback --database= --socket= --host= --progress --no-progress
---json --sarif= --recursive -h -V -v -c -l -f -p -w -m -z -i"
+--json --sarif= --metrics= --stats --selfcheck --recursive -h -V -v -c -l -f -p -w -m -z -i"
         IFS=$' \n'
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         # no space after an option that takes its value after "="

@@ -14,6 +14,7 @@
 #include "cli/options.h"
 #include "core/conf.h"
 #include "output/report.h"
+#include "output/metrics.h"
 #include "output/sarif.h"
 #include "scan/scan.h"
 #include "util/fdio.h"
@@ -141,6 +142,17 @@ int main(int argc, char **argv)
 		}
 		report_add_sink(&rep, sarif);
 	}
+	if (o.metrics_file != NULL && o.command == CMD_SCAN) {
+		struct output_sink metrics;
+
+		if (metrics_output_open(o.metrics_file, &metrics) != 0) {
+			report_error(&rep, "Can't write the metrics file %s: %s", o.metrics_file,
+				     errno == ELOOP ? "it is a symbolic link (refused: it could be redirected)"
+						    : strerror(errno));
+			goto out;
+		}
+		report_add_sink(&rep, metrics);
+	}
 	if (load_configuration(&o, &conf, &eps, &rep, no_daemon, sizeof(no_daemon)) != 0) {
 		status = o.command == CMD_VERSION ? command_version(NULL, &o, &rep) : 2;
 		goto out;
@@ -155,6 +167,9 @@ int main(int argc, char **argv)
 		goto out;
 	case CMD_RELOAD:
 		status = command_reload(&eps, &o, &rep);
+		goto out;
+	case CMD_STATS:
+		status = command_stats(&eps, &o, &rep);
 		goto out;
 	case CMD_HELP:
 	case CMD_SCAN:
@@ -179,6 +194,13 @@ int main(int argc, char **argv)
 		}
 		if (waited != 0)
 			snprintf(no_daemon, sizeof(no_daemon), "no answer to PING");
+	}
+	if (eps.n > 0 && !o.local) {
+		/* what the reports say of the signatures, and whether they are current */
+		if (o.json || o.sarif_file != NULL || o.metrics_file != NULL)
+			command_signatures(&eps, &o, &rep);
+		if (o.selfcheck)
+			command_selfcheck(&eps, &o, &rep);
 	}
 	if (quarantine_open(&q, o.action, o.action_dir, &rep, err, sizeof(err)) != 0) {
 		/* before anything is scanned: no silent scan without the action asked for */

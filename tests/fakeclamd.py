@@ -524,7 +524,11 @@ class Conn:
         if name == "PING" and not arg:
             return ["PONG"], False
         if name == "VERSION" and not arg:
-            return [VERSION], False
+            return [self.srv.args.version or VERSION], False
+        if name == "SELFCHECK" and not arg:
+            if self.srv.args.selfcheck is None:
+                return ["UNKNOWN COMMAND"], True
+            return [self.srv.args.selfcheck], False
         if name == "VERSIONCOMMANDS" and not arg:
             cmds = [c for c in COMMANDS
                     if not (c == "IDSESSION" and self.srv.mode == "no_idsession")]
@@ -747,6 +751,11 @@ def parse_args(argv):
     p.add_argument("--swap-dir-on-request", action="store_true",
                    help="race test: swap the target's parent dir for a symlink to --decoy")
     p.add_argument("--decoy", metavar="DIR", help="where the planted symlink points")
+    p.add_argument("--version", metavar="TEXT",
+                   help='the answer to VERSION (default "%s"), e.g. '
+                        '"ClamAV 1.4.6/27478/Tue Dec  3 09:34:50 2024"' % VERSION)
+    p.add_argument("--selfcheck", metavar="TEXT",
+                   help="the answer to SELFCHECK (default: UNKNOWN COMMAND, as clamd 1.4.6)")
     p.add_argument("--swap-target", metavar="PATH",
                    help="file whose parent is swapped for INSTREAM/FILDES "
                         "(default $FAKECLAMD_SWAP_TARGET)")

@@ -47,7 +47,8 @@ static int daemon_exchange(struct conn *c, const char *cmd, char *reply, size_t 
 		daemon_describe_failure(c, errno, doing, err, errlen);
 		return -1;
 	}
-	if (splitter_init(&sp, '\0', 4096) != 0) {
+	/* a long reply (STATS) gets the room its caller gives */
+	if (splitter_init(&sp, '\0', replylen > 4096 ? replylen : 4096) != 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}

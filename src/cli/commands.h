@@ -23,6 +23,20 @@ int command_version(const struct endpoint_list *l, const struct ng_options *o, s
 int command_ping(const struct endpoint_list *l, const struct ng_options *o, struct report *rep,
 		 bool waiting);
 
+/* Prints clamd's STATS as it sent it (to its END line), or with --json one
+ * object of what can be read of it plus the text. Returns the exit status. */
+int command_stats(const struct endpoint_list *l, const struct ng_options *o, struct report *rep);
+
+/* Asks VERSION (briefly, silently) and keeps what it says of the
+ * signatures in rep->sig for the reports (JSON, SARIF, metrics). */
+void command_signatures(const struct endpoint_list *l, const struct ng_options *o,
+			struct report *rep);
+
+/* Asks SELFCHECK before a scan and keeps the answer in rep->selfcheck; a
+ * daemon without it, or not allowing it, gets a warning. */
+void command_selfcheck(const struct endpoint_list *l, const struct ng_options *o,
+		       struct report *rep);
+
 /* Sends RELOAD and requires RELOADING. Returns the exit status. */
 int command_reload(const struct endpoint_list *l, const struct ng_options *o, struct report *rep);
 

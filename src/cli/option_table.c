@@ -57,6 +57,12 @@ const struct option_def option_defs[] = {
 	{ O_PROGRESS, "progress", 0, false, true, false, NULL,
 	  "Show a progress line on stderr (default: when stderr is a terminal and not --quiet)" },
 	{ O_NO_PROGRESS, "no-progress", 0, false, true, false, NULL, "Never show the progress line" },
+	{ O_METRICS, "metrics", 0, true, true, false, "FILE",
+	  "At the end, write the run's figures to FILE for Prometheus (node_exporter's textfile collector)" },
+	{ O_STATS, "stats", 0, false, true, false, NULL,
+	  "Print clamd's STATS (threads, queue, memory) and exit; with --json as one object" },
+	{ O_SELFCHECK, "selfcheck", 0, false, true, false, NULL,
+	  "Ask clamd whether its signatures are current (SELFCHECK) before scanning" },
 };
 
 const size_t option_defs_count = sizeof(option_defs) / sizeof(option_defs[0]);

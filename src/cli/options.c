@@ -166,7 +166,7 @@ static enum ng_opts_status add_daemon(struct ng_options *o, bool tcp, const char
 struct parse {
 	struct ng_options *o;
 	bool given[O_COUNT];
-	bool remove, help, version, reload;
+	bool remove, help, version, reload, stats;
 	const char *move_dir, *copy_dir;
 	const char *database;     /* -d/--database's value, ours only with a local scan */
 };
@@ -244,6 +244,9 @@ static enum ng_opts_status apply(struct parse *p, const struct option_def *d, co
 	case O_LOCAL_FALLBACK: o->local_fallback = on; break;
 	case O_JSON: o->json = on; break;
 	case O_SARIF: o->sarif_file = value; break;
+	case O_METRICS: o->metrics_file = value; break;
+	case O_STATS: p->stats = on; break;
+	case O_SELFCHECK: o->selfcheck = on; break;
 	case O_PROGRESS:
 	case O_NO_PROGRESS:
 		/* one setting: the first of the two given wins */
@@ -355,9 +358,10 @@ static enum ng_opts_status settle(struct parse *p)
 	}
 	if (o->local && o->local_fallback)
 		return usage_error(o, "--local and --local-fallback cannot be used together: choose one");
-	if (o->local && (o->ping_given || o->wait || p->reload))
+	if (o->local && (o->ping_given || o->wait || p->reload || p->stats || o->selfcheck))
 		return usage_error(o, "--local never contacts a daemon: it cannot be combined with %s",
-				   p->reload ? "--reload" : o->wait ? "--wait" : "--ping");
+				   p->reload ? "--reload" : p->stats ? "--stats" : o->selfcheck ? "--selfcheck"
+				   : o->wait ? "--wait" : "--ping");
 	if (o->local && o->n_daemons > 0)
 		return usage_error(o, "--local never contacts a daemon: it cannot be combined with %s",
 				   o->daemons[0].tcp ? "--host" : "--socket");
@@ -370,6 +374,8 @@ static enum ng_opts_status settle(struct parse *p)
 		o->command = CMD_PING;
 	else if (p->reload)
 		o->command = CMD_RELOAD;
+	else if (p->stats)
+		o->command = CMD_STATS;
 	return OPTS_OK;
 }
 

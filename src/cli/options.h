@@ -32,6 +32,7 @@ enum ng_command {
 	CMD_VERSION,
 	CMD_PING,
 	CMD_RELOAD,
+	CMD_STATS,
 };
 
 /* Every option with a meaning here; clamscan's ignored ones are in
@@ -43,7 +44,7 @@ enum opt_id {
 	O_RELOAD, O_INFECTED, O_FDPASS, O_STREAM,
 	/* clamdscan-ng's own */
 	O_SOCKET, O_HOST, O_TIMEOUT, O_MAX_INFLIGHT, O_LOCAL, O_LOCAL_FALLBACK, O_JSON, O_SARIF,
-	O_PROGRESS, O_NO_PROGRESS,
+	O_PROGRESS, O_NO_PROGRESS, O_METRICS, O_STATS, O_SELFCHECK,
 	O_COUNT
 };
 
@@ -96,6 +97,8 @@ struct ng_options {
 	const char *database; /* --database=DIR for a local scan, or NULL */
 	bool json;              /* --json: JSON Lines on stdout instead of the text report */
 	const char *sarif_file; /* --sarif=FILE, or NULL */
+	const char *metrics_file; /* --metrics=FILE, or NULL */
+	bool selfcheck;         /* --selfcheck: ask SELFCHECK before scanning */
 	struct ng_daemon_arg daemons[OPTIONS_MAX_DAEMONS]; /* in the order given; replace */
 	size_t n_daemons;                                  /* clamd.conf's sockets */
 	int progress; /* --progress 1, --no-progress 0, -1: when stderr is a terminal */

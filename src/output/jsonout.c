@@ -241,9 +241,13 @@ void jsonout_action(struct jsonout *j, const char *path, const char *type, const
 	flush_pending(j);
 }
 
-void jsonout_summary(struct jsonout *j, const struct tally *t, const struct timeval *start,
-		     const struct timeval *end, const char *const *daemons, size_t n, bool local)
+void jsonout_summary(struct jsonout *j, const struct run_end *e)
 {
+	const struct tally *t = e->t;
+	const struct timeval *start = e->start, *end = e->end;
+	const char *const *daemons = e->daemons;
+	size_t n = e->n_daemons;
+	bool local = e->local;
 	struct json_object *o, *list;
 	long long us = ((long long)end->tv_sec - start->tv_sec) * 1000000 +
 		       (end->tv_usec - start->tv_usec);
@@ -277,6 +281,22 @@ void jsonout_summary(struct jsonout *j, const struct tally *t, const struct time
 		json_object_array_add(list, json_utf8_string(daemons[i]));
 	json_object_object_add(o, "daemons", list);
 	json_object_object_add(o, "local", json_object_new_boolean(local));
+	if (e->sig != NULL) {
+		struct json_object *sig = json_object_new_object();
+
+		json_add_name(sig, "engine", e->sig->engine);
+		if (e->sig->version != 0)
+			json_object_object_add(sig, "version", json_object_new_uint64(e->sig->version));
+		if (e->sig->time > 0) {
+			struct timeval tv = { .tv_sec = (time_t)e->sig->time, .tv_usec = 0 };
+
+			json_utc_time(when, sizeof(when), &tv);
+			json_object_object_add(sig, "date", json_object_new_string(when));
+		}
+		json_object_object_add(o, "signatures", sig);
+	}
+	if (e->selfcheck != NULL)
+		json_add_name(o, "selfcheck", e->selfcheck);
 	write_line(j, o);
 }
 
@@ -312,7 +332,7 @@ static void sink_action(void *self, const char *path, enum ng_action a, const ch
 
 static void sink_summary(void *self, const struct run_end *e)
 {
-	jsonout_summary(self, e->t, e->start, e->end, e->daemons, e->n_daemons, e->local);
+	jsonout_summary(self, e);
 }
 
 static int sink_finish(void *self, const struct run_end *e)

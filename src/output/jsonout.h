@@ -47,11 +47,11 @@ void jsonout_error(struct jsonout *j, const char *path, const char *message);
 void jsonout_action(struct jsonout *j, const char *path, const char *type, const char *dest,
 		    const char *error);
 
-/* {"type":"summary",...}: the counts of t, start and end in UTC, the
- * duration, the n daemons scanned with (none when none was chosen) and
- * whether libclamav scanned in this process instead. */
-void jsonout_summary(struct jsonout *j, const struct tally *t, const struct timeval *start,
-		     const struct timeval *end, const char *const *daemons, size_t n, bool local);
+/* {"type":"summary",...}: the counts of e->t, start and end in UTC, the
+ * duration, the daemons scanned with (none when none was chosen), whether
+ * libclamav scanned in this process instead, and, when known, the
+ * signatures and the answer to SELFCHECK. */
+void jsonout_summary(struct jsonout *j, const struct run_end *e);
 
 /* True when s[0..len) is valid UTF-8 (no overlong forms, no surrogates). */
 bool json_utf8_valid(const char *s, size_t len);

@@ -13,7 +13,6 @@
 
 struct metrics_output {
 	struct safefile file;
-	const struct signatures *sig;
 };
 
 /* Writes s as a label value: backslash, double quote and newline escaped. */
@@ -40,8 +39,9 @@ static double seconds(const struct timeval *tv)
 	return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
 }
 
-void metrics_write(FILE *f, const struct run_end *e, const struct signatures *sig)
+void metrics_write(FILE *f, const struct run_end *e)
 {
+	const struct signatures *sig = e->sig;
 	static const struct tally none;
 	const struct tally *t = e->t != NULL ? e->t : &none;
 	struct timeval now;
@@ -67,7 +67,7 @@ void metrics_write(FILE *f, const struct run_end *e, const struct signatures *si
 	family(f, "complete", "gauge",
 	       "1 when the last run scanned everything it was asked to, without error.");
 	fprintf(f, "clamdscan_ng_complete %d\n", e->complete ? 1 : 0);
-	family(f, "daemon_up", "gauge", "Each daemon of the last run: 1 scanned with, 0 unreachable.");
+	family(f, "daemon_up", "gauge", "Each daemon the last run scanned with.");
 	for (size_t i = 0; i < e->n_daemons; i++) {
 		fputs("clamdscan_ng_daemon_up{daemon=\"", f);
 		label_value(f, e->daemons[i]);
@@ -90,6 +90,12 @@ void metrics_write(FILE *f, const struct run_end *e, const struct signatures *si
 		fprintf(f, "clamdscan_ng_signatures_age_seconds %lld\n",
 			(long long)now.tv_sec - sig->time);
 	}
+	if (e->selfcheck != NULL) {
+		family(f, "selfcheck_info", "gauge", "What the daemon answered to SELFCHECK.");
+		fputs("clamdscan_ng_selfcheck_info{answer=\"", f);
+		label_value(f, e->selfcheck);
+		fputs("\"} 1\n", f);
+	}
 	family(f, "last_run_timestamp_seconds", "gauge", "When the last run ended.");
 	fprintf(f, "clamdscan_ng_last_run_timestamp_seconds %.3f\n", seconds(&now));
 }
@@ -100,7 +106,7 @@ static int sink_finish(void *self, const struct run_end *e)
 	static const struct run_end nothing = { .status = 2 };
 	int rc;
 
-	metrics_write(m->file.out, e != NULL ? e : &nothing, m->sig);
+	metrics_write(m->file.out, e != NULL ? e : &nothing);
 	rc = safefile_commit(&m->file);
 	free(m);
 	return rc;
@@ -111,7 +117,7 @@ static const struct output_ops metrics_ops = {
 	.finish = sink_finish,
 };
 
-int metrics_output_open(const char *path, const struct signatures *sig, struct output_sink *out)
+int metrics_output_open(const char *path, struct output_sink *out)
 {
 	struct metrics_output *m = calloc(1, sizeof(*m));
 	int saved;
@@ -124,7 +130,6 @@ int metrics_output_open(const char *path, const struct signatures *sig, struct o
 		errno = saved;
 		return -1;
 	}
-	m->sig = sig;
 	*out = (struct output_sink){ &metrics_ops, m, path, fileno(m->file.out) };
 	return 0;
 }

@@ -105,7 +105,8 @@ static void check_term(struct report *r, FILE *term)
 
 int report_close(struct report *r, int status)
 {
-	struct run_end e = { .complete = false, .status = status };
+	struct run_end e = { .complete = false, .status = status,
+			     .sig = r->sig.engine[0] != '\0' ? &r->sig : NULL, .selfcheck = r->selfcheck };
 	int rc = 0;
 
 	/* a scan that stopped before its end: the reports say it failed */
@@ -146,6 +147,8 @@ int report_finish(struct report *r, const struct tally *t, const struct timeval 
 		.n_daemons = r->n_daemons,
 		.n_unreachable = r->n_unreachable,
 		.local = r->local,
+		.sig = r->sig.engine[0] != '\0' ? &r->sig : NULL,
+		.selfcheck = r->selfcheck,
 		.complete = t->errors == 0 && tally_balanced(t) && interrupt_signal() == 0,
 		.status = status,
 	};
@@ -438,6 +441,8 @@ void report_summary(struct report *r, const struct tally *t, const struct timeva
 		.n_daemons = r->n_daemons,
 		.n_unreachable = r->n_unreachable,
 		.local = r->local,
+		.sig = r->sig.engine[0] != '\0' ? &r->sig : NULL,
+		.selfcheck = r->selfcheck,
 	};
 	EACH_SINK(r, summary, &r->finished);
 }

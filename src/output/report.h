@@ -45,6 +45,8 @@ struct report {
 	const char *const *daemons; /* the clamds scanned with, for the JSON summary */
 	size_t n_daemons;
 	unsigned n_unreachable;     /* and those named that could not be reached */
+	struct signatures sig;      /* what VERSION said, when asked (engine "" if not) */
+	const char *selfcheck;      /* what SELFCHECK said, when asked, or NULL */
 	bool local;           /* or libclamav in this process */
 	struct progress *progress; /* the progress line while a scan runs, or NULL */
 };

@@ -9,6 +9,7 @@
 #include <sys/time.h>
 
 #include "core/result.h"
+#include "core/signatures.h"
 
 /* What the end of a run tells the outputs. */
 struct run_end {
@@ -19,6 +20,8 @@ struct run_end {
 	unsigned n_unreachable;          /* daemons named that could not be reached */
 	bool local;                      /* libclamav in this process instead */
 	bool complete;                   /* no error, every request answered, not interrupted */
+	const struct signatures *sig;    /* the signatures scanned with, or NULL */
+	const char *selfcheck;           /* the daemon's answer to SELFCHECK, or NULL */
 	int status;                      /* the exit status (at finish only) */
 };
 
