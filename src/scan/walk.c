@@ -499,7 +499,8 @@ static int read_dir(struct walk *w, struct frame *f)
 		return -1;
 	}
 	closedir(d);
-	qsort(f->entries, f->n_entries, sizeof(*f->entries), entry_order);
+	if (f->n_entries > 1) /* an empty directory has no array at all */
+		qsort(f->entries, f->n_entries, sizeof(*f->entries), entry_order);
 	return 0;
 }
 
