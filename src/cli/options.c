@@ -42,13 +42,16 @@ static bool names(const char *full, const char *name, size_t len, bool prefix)
 	return strncmp(full, name, len) == 0 && (prefix || full[len] == '\0');
 }
 
-/* Adds m to the candidates unless it is there already. */
+/* Adds m to the candidates unless it is there already; past MAX_FOUND
+ * they are only counted (an abbreviation that fits so many is ambiguous
+ * whatever they are). */
+#define MAX_FOUND 4
 static void candidate(struct match *found, size_t *n, struct match m)
 {
-	for (size_t i = 0; i < *n; i++)
+	for (size_t i = 0; i < *n && i < MAX_FOUND; i++)
 		if (found[i].def == m.def && found[i].ignored == m.ignored)
 			return;
-	if (*n < 4)
+	if (*n < MAX_FOUND)
 		found[(*n)++] = m;
 	else
 		(*n)++;
@@ -61,7 +64,7 @@ static void candidate(struct match *found, size_t *n, struct match m)
  * none fits, -1 when several do (ambiguous). */
 static int find_long(const char *name, size_t len, struct match *m)
 {
-	struct match found[4];
+	struct match found[MAX_FOUND];
 	size_t n = 0;
 
 	for (int pass = 0; pass < 3 && n == 0; pass++) {
