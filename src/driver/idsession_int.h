@@ -1,0 +1,85 @@
+/* What the files of the IDSESSION driver share, and only they: the
+ * driver's state, and the functions each gives the others (idsession.c:
+ * the queue, sending and the driver interface; idsession_end.c: how
+ * requests end; idsession_fail.c: sessions failing). */
+#ifndef NG_IDSESSION_INT_H
+#define NG_IDSESSION_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "clamd/endpoint.h"
+#include "core/result.h"
+#include "driver/driver.h"
+#include "driver/request.h"
+#include "driver/session.h"
+
+/* One daemon: its session and how it fares. */
+struct daemon_state {
+	struct session *s;
+	bool caps_checked;
+	bool dead;           /* given up on */
+	unsigned answered;   /* final answers in the current session */
+	unsigned restarts;   /* failures since the last final answer */
+	int64_t retry_at;    /* closed after a failure: not reopened before (ms) */
+	struct request *held_head, *held_tail; /* answered OKs waiting for proof */
+	unsigned held;
+};
+
+/* The order list's link lives beside the request: a request is in it from
+ * submission to its end, whatever other list holds it meanwhile. */
+struct ordered_request {
+	struct request req;
+	struct ordered_request *order_next;
+};
+
+struct driver {
+	struct driver_env env;
+	struct session_set set;
+	struct daemon_state d[ENDPOINT_MAX];
+	size_t n;
+	size_t next_rr;          /* where the search for a free daemon starts */
+	unsigned window;         /* requests in flight per daemon */
+	unsigned total_window;   /* and over all daemons */
+	unsigned inflight;       /* over all daemons */
+	unsigned outstanding;    /* submitted and not ended */
+	unsigned max_outstanding;
+	struct request *pend_head, *pend_tail; /* to (re)send */
+	unsigned pend_count;
+	struct ordered_request *order_head, *order_tail; /* ordered: every outstanding request */
+	unsigned long next_seq;
+	bool draining;           /* no more files will come before the drain */
+	struct request *sending; /* the request being written, whose answer must wait */
+	char last_why[160];      /* why the last daemon given up on failed */
+	char *buf;               /* REQUEST_BUFFER bytes for sends */
+};
+
+/* The daemon s belongs to. */
+static inline struct daemon_state *state_of(const struct session *s)
+{
+	return s->owner;
+}
+
+/* idsession.c: the queue of requests to send (resends go first). */
+void push_front(struct driver *e, struct request *req);
+struct request *pop_front(struct driver *e);
+
+/* idsession_end.c: ending requests. */
+void settled(struct driver *e, struct request *req);
+void settle_as(struct driver *e, struct request *req, enum verdict v, const char *detail);
+void fail_unanswered(struct driver *e, struct request *req, const char *short_why);
+struct request *unhold(struct daemon_state *d);
+void count_final(struct daemon_state *d);
+void answered(struct driver *e, struct daemon_state *d, struct request *req);
+int on_record(void *arg, struct session *s, char *rec);
+
+/* idsession_fail.c: sessions failing, and stopping on a signal. */
+void ended_with_held(struct driver *e, struct daemon_state *d);
+void session_broken(struct driver *e, struct session *s);
+void on_broken(void *arg, struct session *s);
+void start_failed(struct driver *e, struct daemon_state *d);
+int start(struct driver *e, struct daemon_state *d);
+void abandon(struct driver *e);
+
+#endif
