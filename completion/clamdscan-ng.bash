@@ -24,7 +24,7 @@ _clamdscan_ng()
 
     local IFS=$'\n'
     case $prev in
-        --move | --copy | --database)
+        --move | --copy | --database | --sarif-root)
             COMPREPLY=($(compgen -d -- "$cur"))
             return
             ;;
@@ -45,7 +45,7 @@ _clamdscan_ng()
 --file-list= --ping= --wait --multiscan --allmatch --remove --move= --copy=
 --no-summary --reload --infected --fdpass --stream --timeout= --max-inflight=
 --local --local-fallback --database= --socket= --host= --progress --no-progress
---json --sarif= --metrics= --stats --selfcheck --recursive -h -V -v -c -l -f -p -w -m -z -i"
+--json --sarif= --sarif-root= --metrics= --stats --selfcheck --recursive -h -V -v -c -l -f -p -w -m -z -i"
         IFS=$' \n'
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
         # no space after an option that takes its value after "="

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -87,6 +88,7 @@ int main(int argc, char **argv)
 	struct quarantine q = { .dirfd = -1 };
 	char err[600], no_daemon[600] = "";
 	struct file_id own[6];
+	int rc_sarif;
 	size_t n_own;
 	int status = 2;
 	enum ng_opts_status rc;
@@ -132,8 +134,17 @@ int main(int argc, char **argv)
 	conf_init(&conf);
 	if (o.sarif_file != NULL && o.command == CMD_SCAN) {
 		struct output_sink sarif;
+		/* code scanning places results by paths relative to the checkout */
+		char *base = o.sarif_root != NULL ? realpath(o.sarif_root, NULL) : getcwd(NULL, 0);
 
-		if (sarif_output_open(o.sarif_file, &sarif) != 0) {
+		if (base == NULL) {
+			report_error(&rep, "--sarif-root %s: %s", o.sarif_root != NULL ? o.sarif_root : ".",
+				     strerror(errno));
+			goto out;
+		}
+		rc_sarif = sarif_output_open(o.sarif_file, base, &sarif);
+		free(base);
+		if (rc_sarif != 0) {
 			/* before anything is scanned: a CI job must not get a scan without its report */
 			report_error(&rep, "Can't write the SARIF report %s: %s", o.sarif_file,
 				     errno == ELOOP ? "it is a symbolic link (refused: it could be redirected)"

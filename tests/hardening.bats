@@ -11,6 +11,7 @@ bats_require_minimum_version 1.5.0
 setup_file() {
     load lab
     lab_start
+    sarif_multitool_setup
     if command -v cc >/dev/null 2>&1; then
         cc -shared -fPIC -o "$BATS_FILE_TMPDIR/slow_shim.so" \
             "$BATS_TEST_DIRNAME/slow_shim.c" -ldl 2>"$BATS_FILE_TMPDIR/shim.err" || true
@@ -120,8 +121,9 @@ assert objs and objs[-1].get("type") == "summary", objs[-1:]
 PY
 }
 
-# sarif_unsuccessful FILE: a complete SARIF log whose run failed.
+# sarif_unsuccessful FILE: a complete, valid SARIF log whose run failed.
 sarif_unsuccessful() {
+    sarif_valid "$1" || return 1
     python3 - "$1" <<'PY'
 import json, sys
 log = json.load(open(sys.argv[1], encoding="utf-8"))
@@ -167,7 +169,7 @@ PY
     echo old >r.sarif
     ngrun -c "$LAB_CONF" --sarif=r.sarif tree
     [ "$status" -eq 1 ]
-    python3 -c 'import json,sys; json.load(open(sys.argv[1]))' r.sarif
+    sarif_valid r.sarif
     [ -z "$(find . -maxdepth 1 -name '*clamdscan-ng-tmp*')" ]
 }
 

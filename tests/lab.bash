@@ -229,6 +229,35 @@ make_big() {
     done
 }
 
+# ---- SARIF validation ----------------------------------------------------------
+
+# sarif_multitool_setup: Microsoft's SARIF validator from the npm registry
+# (pinned), via tests/callers/deps; exports SARIF_MULTITOOL. Call in
+# setup_file.
+sarif_multitool_setup() {
+    local dir
+    dir=$("$LAB_REPO/tests/callers/deps" npm @microsoft/sarif-multitool@5.7.0) || return 1
+    export SARIF_MULTITOOL=$dir/../../.bin/sarif-multitool
+    [ -x "$SARIF_MULTITOOL" ]
+}
+
+# sarif_valid FILE: Microsoft's SARIF Multitool finds no error in it
+# (schema and rules; its warnings, in validation.log, are not failed on).
+sarif_valid() {
+    local out=$BATS_TEST_TMPDIR/validation.sarif
+    rm -f "$out"
+    "$SARIF_MULTITOOL" validate "$1" -o "$out" >"$BATS_TEST_TMPDIR/validation.log" 2>&1 || {
+        cat "$BATS_TEST_TMPDIR/validation.log"
+        return 1
+    }
+    python3 - "$out" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["runs"][0].get("results", [])
+errors = [r for r in results if r.get("level", "warning") == "error"]
+assert not errors, [r["message"] for r in errors]
+PY
+}
+
 # ---- raw protocol ---------------------------------------------------------
 
 # clamd_raw [-t SECONDS] [-m MAXBYTES] SOCKET ITEM...

@@ -8,6 +8,7 @@ bats_require_minimum_version 1.5.0
 setup_file() {
     load lab
     lab_start
+    sarif_multitool_setup
 }
 
 teardown_file() {
@@ -94,10 +95,10 @@ same_report() {
     json_status=$st_json
 }
 
-# sarif_check FILE: the structure SARIF 2.1.0 requires (checked by hand:
-# the schema itself is not packaged in Debian), then prints a digest:
-# "successful=BOOL results=N rules=R1,R2,...".
+# sarif_check FILE: the Multitool's validation, the structure this project
+# promises, then a digest: "successful=BOOL results=N rules=R1,R2,...".
 sarif_check() {
+    sarif_valid "$1" || return 1
     python3 - "$1" <<'PY'
 import json, sys, urllib.parse
 
@@ -131,7 +132,12 @@ for r in run["results"]:
     locs = r["locations"]
     assert isinstance(locs, list) and locs
     for loc in locs:
-        uri = loc["physicalLocation"]["artifactLocation"]["uri"]
+        art = loc["physicalLocation"]["artifactLocation"]
+        uri = art["uri"]
+        if "uriBaseId" in art:
+            # relative to a base the run names, for code scanning
+            assert not uri.startswith("/") and "://" not in uri, uri
+            uri = urllib.parse.urljoin(run["originalUriBaseIds"][art["uriBaseId"]]["uri"], uri)
         parts = urllib.parse.urlsplit(uri)
         assert parts.scheme == "file" and parts.netloc == "" and parts.path.startswith("/"), uri
         assert all(c not in uri for c in " \t\n\"<>\\^`{|}"), uri
@@ -296,8 +302,12 @@ PY
 import json, os, sys, urllib.parse
 run = json.load(open(sys.argv[1]))["runs"][0]
 u = os.fsencode(sys.argv[2])
-uris = {urllib.parse.unquote_to_bytes(urllib.parse.urlsplit(
-    r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]).path): r["ruleId"]
+def absolute(art):
+    uri = art["uri"]
+    if "uriBaseId" in art:
+        uri = urllib.parse.urljoin(run["originalUriBaseIds"][art["uriBaseId"]]["uri"], uri)
+    return urllib.parse.unquote_to_bytes(urllib.parse.urlsplit(uri).path)
+uris = {absolute(r["locations"][0]["physicalLocation"]["artifactLocation"]): r["ruleId"]
     for r in run["results"]}
 assert uris[u + b"/secret.txt"] == "clamdscan-ng/scan-error", uris
 assert uris[u + b"/sp ace%\xff.com"].startswith("Ng.Test.EICAR"), uris
@@ -337,4 +347,64 @@ PY
     run -2 "$NG" -c "$T/none.conf" --sarif="$T/n.sarif" tree/clean.txt
     run sarif_check "$T/n.sarif"
     [ "$output" = "successful=false results=0 rules=" ]
+}
+
+# What GitHub's code scanning needs to place a result in the repository and
+# follow it between runs (issue 15): a URI relative to a base the run names,
+# a fingerprint of the content, one rule per signature ranked by
+# security-severity, the exit status and the signatures used.
+@test "--sarif for code scanning: relative URIs, a fingerprint that follows the file, rules per signature" {
+    fake_start good --version 'ClamAV 1.4.6/27478/Tue Dec  3 09:34:50 2024'
+    mkdir -p repo/a repo/b
+    make_eicar repo/a/x.com
+    printf 'x %s y\n' "$ALPHA_STRING" >repo/b/y.bin
+    cd repo
+    run -1 "$NG" -c "$FAKE_CONF" --sarif=../one.sarif .
+    run sarif_check ../one.sarif
+    echo "$output"
+    [ "$status" -eq 0 ]
+    # moved elsewhere in the tree and scanned again: same fingerprint
+    mv a/x.com b/moved.com
+    run -1 "$NG" -c "$FAKE_CONF" --sarif=../two.sarif b/moved.com
+    run sarif_check ../two.sarif
+    [ "$status" -eq 0 ]
+    cd "$T"
+    # --sarif-root: relative to another base; outside it, absolute
+    rm repo/b/moved.com
+    make_eicar repo/a/x.com
+    run -1 "$NG" -c "$FAKE_CONF" --sarif=three.sarif --sarif-root=repo/b repo
+    run sarif_check three.sarif
+    [ "$status" -eq 0 ]
+    python3 - one.sarif two.sarif three.sarif "$T" <<'PY'
+import hashlib, json, sys
+logs = [json.load(open(f))["runs"][0] for f in sys.argv[1:4]]
+one, two, three = logs
+base = one["originalUriBaseIds"]["SCANROOT"]["uri"]
+assert base == "file://" + sys.argv[4] + "/repo/", base
+found = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r for r in one["results"]}
+assert set(found) == {"a/x.com", "b/y.bin"}, found
+for r in one["results"]:
+    assert r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "SCANROOT"
+eicar = found["a/x.com"]
+moved = two["results"][0]
+assert moved["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "b/moved.com"
+assert eicar["partialFingerprints"] == moved["partialFingerprints"], (eicar, moved)
+assert eicar["partialFingerprints"]["sha256/v1"] == hashlib.sha256(
+    open(sys.argv[4] + "/repo/a/x.com", "rb").read()).hexdigest()
+rules = one["tool"]["driver"]["rules"]
+by_id = {r["id"]: r for r in rules}
+for r in one["results"]:
+    rule = rules[r["ruleIndex"]]
+    assert rule["id"] == r["ruleId"], (rule, r)
+    assert float(rule["properties"]["security-severity"]) >= 9.0
+assert len(by_id) == len(rules)
+inv = one["invocations"][0]
+assert inv["exitCode"] == 1 and inv["executionSuccessful"] is True, inv
+assert one["properties"]["signatureDatabaseVersion"] == 27478, one["properties"]
+assert one["properties"]["clamavEngine"] == "1.4.6"
+uris = {r["locations"][0]["physicalLocation"]["artifactLocation"].get("uriBaseId"):
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in three["results"]}
+assert uris["SCANROOT"] == "y.bin", uris
+assert uris[None].startswith("file:///") and uris[None].endswith("/repo/a/x.com"), uris
+PY
 }

@@ -248,6 +248,7 @@ static enum ng_opts_status apply(struct parse *p, const struct option_def *d, co
 	case O_JSON: o->json = on; break;
 	case O_SARIF: o->sarif_file = value; break;
 	case O_METRICS: o->metrics_file = value; break;
+	case O_SARIF_ROOT: o->sarif_root = value; break;
 	case O_STATS: p->stats = on; break;
 	case O_SELFCHECK: o->selfcheck = on; break;
 	case O_PROGRESS:

@@ -44,7 +44,7 @@ enum opt_id {
 	O_RELOAD, O_INFECTED, O_FDPASS, O_STREAM,
 	/* clamdscan-ng's own */
 	O_SOCKET, O_HOST, O_TIMEOUT, O_MAX_INFLIGHT, O_LOCAL, O_LOCAL_FALLBACK, O_JSON, O_SARIF,
-	O_PROGRESS, O_NO_PROGRESS, O_METRICS, O_STATS, O_SELFCHECK,
+	O_PROGRESS, O_NO_PROGRESS, O_METRICS, O_STATS, O_SELFCHECK, O_SARIF_ROOT,
 	O_COUNT
 };
 
@@ -98,6 +98,7 @@ struct ng_options {
 	bool json;              /* --json: JSON Lines on stdout instead of the text report */
 	const char *sarif_file; /* --sarif=FILE, or NULL */
 	const char *metrics_file; /* --metrics=FILE, or NULL */
+	const char *sarif_root; /* --sarif-root=DIR, or NULL: the current directory */
 	bool selfcheck;         /* --selfcheck: ask SELFCHECK before scanning */
 	struct ng_daemon_arg daemons[OPTIONS_MAX_DAEMONS]; /* in the order given; replace */
 	size_t n_daemons;                                  /* clamd.conf's sockets */

@@ -302,8 +302,9 @@ void jsonout_summary(struct jsonout *j, const struct run_end *e)
 
 /* ---- as an output of the report (output/sink.h) ---- */
 
-static void sink_found(void *self, const char *path, const char *signature)
+static void sink_found(void *self, const char *path, const char *signature, int fd)
 {
+	(void)fd;
 	jsonout_found(self, path, signature);
 }
 

@@ -268,10 +268,10 @@ static FILE *warning_stream(const struct report *r)
 	return r->quiet ? NULL : message_stream(r);
 }
 
-void report_found(struct report *r, const char *path, const char *signature)
+void report_found(struct report *r, const char *path, const char *signature, int fd)
 {
 	emitf(r, result_stream(r), "", "%s: %s FOUND", path, signature);
-	EACH_SINK(r, found, path, signature);
+	EACH_SINK(r, found, path, signature, fd);
 }
 
 void report_echo_ok(struct report *r, const char *path)

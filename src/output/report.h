@@ -76,8 +76,9 @@ size_t report_own_files(const struct report *r, struct file_id *ids, size_t max)
 int report_finish(struct report *r, const struct tally *t, const struct timeval *start,
 		  const struct timeval *end, int status);
 
-/* "path: Signature FOUND" */
-void report_found(struct report *r, const char *path, const char *signature);
+/* "path: Signature FOUND"; fd is a descriptor of the very file, or -1 (the
+ * SARIF report fingerprints it). */
+void report_found(struct report *r, const char *path, const char *signature, int fd);
 
 /* "path: OK", unless -i. */
 void report_ok(struct report *r, const char *path);

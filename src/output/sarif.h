@@ -15,17 +15,19 @@ struct sarif;
 /* The ruleId of a file that could not be scanned: never a signature name. */
 #define SARIF_SCAN_ERROR_RULE "clamdscan-ng/scan-error"
 
-/* Writes the log's opening to out (the caller's, closed by the caller).
- * Returns NULL with errno when it cannot; free with sarif_finish. */
-struct sarif *sarif_open(FILE *out);
+/* Writes the log's opening to out (the caller's, closed by the caller);
+ * files under base (absolute; NULL: none) get URIs relative to it. Returns
+ * NULL with errno when it cannot; free with sarif_finish. */
+struct sarif *sarif_open(FILE *out, const char *base);
 
 /* --sarif=FILE as an output of the report: written to a temporary file
  * beside path (never through a link: ELOOP), renamed over path when whole.
+ * Files under base (absolute; NULL: none) are named relative to it.
  * Returns 0 with *out, or -1 with errno. */
-int sarif_output_open(const char *path, struct output_sink *out);
+int sarif_output_open(const char *path, const char *base, struct output_sink *out);
 
 /* A result: path (absolute, or "stdin") is infected with signature. */
-void sarif_found(struct sarif *s, const char *path, const char *signature);
+void sarif_found(struct sarif *s, const char *path, const char *signature, int fd);
 
 /* A file that could not be scanned: a result of rule SARIF_SCAN_ERROR_RULE
  * when path is known, else a notification. */
@@ -39,11 +41,11 @@ void sarif_excluded(struct sarif *s, const char *path);
  * invocation's toolExecutionNotifications (the first 1000). */
 void sarif_notify(struct sarif *s, bool error, const char *message);
 
-/* Writes the invocation (executionSuccessful = successful) and flushes;
- * frees s. Returns 0, or -1 with errno when the log could not be written
- * whole. */
-int sarif_finish(struct sarif *s, bool successful, const struct timeval *start,
-		 const struct timeval *end);
+/* Writes the tool (with one rule per signature met), the invocation
+ * (executionSuccessful, exitCode) and the run's properties (the
+ * signatures) from e (NULL: a run that did not end); frees s. Returns 0,
+ * or -1 with errno when the log could not be written whole. */
+int sarif_finish(struct sarif *s, const struct run_end *e);
 
 /* The file:// URI of an absolute path (every byte but unreserved ones and
  * "/" percent-encoded); a relative name is only percent-encoded. Returns

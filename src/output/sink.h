@@ -28,7 +28,8 @@ struct run_end {
 /* Each entry may be NULL: that output has nothing to say about it. */
 struct output_ops {
 	const char *name;
-	void (*found)(void *self, const char *path, const char *signature);
+	/* fd: a descriptor of the very file found (for a fingerprint), or -1 */
+	void (*found)(void *self, const char *path, const char *signature, int fd);
 	void (*ok)(void *self, const char *path);
 	void (*excluded)(void *self, const char *path);
 	/* a file not scanned (path NULL: the run itself) */

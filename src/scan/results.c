@@ -1,8 +1,11 @@
 /* The one place a file's outcome becomes output, counts and actions. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "output/progress.h"
 #include "scan/results.h"
@@ -101,11 +104,38 @@ void results_group_walked(struct results *r, struct target_group *g)
 	group_end_if_done(r, g);
 }
 
+/* A descriptor of the very file it names, for the SARIF fingerprint: its
+ * own, or (the daemon opened it by path) one opened here and checked to be
+ * the same inode; -1 when neither can be had. *opened: the caller closes it. */
+static int file_of(const struct scan_item *it, bool *opened)
+{
+	const char *path = it->path != NULL ? it->path : it->real;
+	struct stat st;
+	int fd;
+
+	*opened = false;
+	if (it->fd >= 0 || it->is_stdin || path == NULL)
+		return it->fd;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_dev != it->dev ||
+			st.st_ino != it->ino)) {
+		close(fd);
+		return -1;
+	}
+	*opened = fd >= 0;
+	return fd;
+}
+
 static void on_found(void *arg, const struct scan_item *it, const char *signature)
 {
 	struct results *r = arg;
+	bool opened = false;
+	/* only a SARIF report wants the file's fingerprint */
+	int fd = r->rep->n_sinks > 0 ? file_of(it, &opened) : -1;
 
-	report_found(r->rep, it->shown, signature);
+	report_found(r->rep, it->shown, signature, fd);
+	if (opened)
+		close(fd);
 }
 
 static void on_end(void *arg, struct scan_item *it, enum verdict v, const char *detail)
