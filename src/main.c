@@ -77,6 +77,48 @@ static int load_configuration(const struct ng_options *o, struct ng_conf *conf,
 	return 0;
 }
 
+/* Says why a report file (what: "SARIF report") could not be created. */
+static void cannot_create(struct report *rep, const char *what, const char *path)
+{
+	report_error(rep, "Can't write the %s %s: %s", what, path,
+		     errno == ELOOP ? "it is a symbolic link (refused: it could be redirected)"
+				    : strerror(errno));
+}
+
+/* Creates the --sarif and --metrics files, which the report writes from
+ * then on. Returns 0, or -1 after saying why. */
+static int open_report_files(const struct ng_options *o, struct report *rep)
+{
+	struct output_sink sink;
+
+	if (o->sarif_file != NULL) {
+		/* code scanning places results by paths relative to the checkout */
+		char *base = o->sarif_root != NULL ? realpath(o->sarif_root, NULL) : getcwd(NULL, 0);
+		int rc;
+
+		if (base == NULL) {
+			report_error(rep, "--sarif-root %s: %s", o->sarif_root != NULL ? o->sarif_root : ".",
+				     strerror(errno));
+			return -1;
+		}
+		rc = sarif_output_open(o->sarif_file, base, &sink);
+		free(base);
+		if (rc != 0) {
+			cannot_create(rep, "SARIF report", o->sarif_file);
+			return -1;
+		}
+		report_add_sink(rep, sink);
+	}
+	if (o->metrics_file != NULL) {
+		if (metrics_output_open(o->metrics_file, &sink) != 0) {
+			cannot_create(rep, "metrics file", o->metrics_file);
+			return -1;
+		}
+		report_add_sink(rep, sink);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct ng_options o;
@@ -88,7 +130,6 @@ int main(int argc, char **argv)
 	struct quarantine q = { .dirfd = -1 };
 	char err[600], no_daemon[600] = "";
 	struct file_id own[6];
-	int rc_sarif;
 	size_t n_own;
 	int status = 2;
 	enum ng_opts_status rc;
@@ -132,38 +173,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	conf_init(&conf);
-	if (o.sarif_file != NULL && o.command == CMD_SCAN) {
-		struct output_sink sarif;
-		/* code scanning places results by paths relative to the checkout */
-		char *base = o.sarif_root != NULL ? realpath(o.sarif_root, NULL) : getcwd(NULL, 0);
-
-		if (base == NULL) {
-			report_error(&rep, "--sarif-root %s: %s", o.sarif_root != NULL ? o.sarif_root : ".",
-				     strerror(errno));
-			goto out;
-		}
-		rc_sarif = sarif_output_open(o.sarif_file, base, &sarif);
-		free(base);
-		if (rc_sarif != 0) {
-			/* before anything is scanned: a CI job must not get a scan without its report */
-			report_error(&rep, "Can't write the SARIF report %s: %s", o.sarif_file,
-				     errno == ELOOP ? "it is a symbolic link (refused: it could be redirected)"
-						    : strerror(errno));
-			goto out;
-		}
-		report_add_sink(&rep, sarif);
-	}
-	if (o.metrics_file != NULL && o.command == CMD_SCAN) {
-		struct output_sink metrics;
-
-		if (metrics_output_open(o.metrics_file, &metrics) != 0) {
-			report_error(&rep, "Can't write the metrics file %s: %s", o.metrics_file,
-				     errno == ELOOP ? "it is a symbolic link (refused: it could be redirected)"
-						    : strerror(errno));
-			goto out;
-		}
-		report_add_sink(&rep, metrics);
-	}
+	/* before anything is scanned: a CI job must not get a scan without its report */
+	if (o.command == CMD_SCAN && open_report_files(&o, &rep) != 0)
+		goto out;
 	if (load_configuration(&o, &conf, &eps, &rep, no_daemon, sizeof(no_daemon)) != 0) {
 		status = o.command == CMD_VERSION ? command_version(NULL, &o, &rep) : 2;
 		goto out;

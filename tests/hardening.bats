@@ -40,18 +40,6 @@ teardown() {
     [ ! -d "$T/ao" ] || chattr -a "$T/ao" 2>/dev/null || true
 }
 
-# ngrun ARGS: runs the client; $status, $out, $err.
-ngrun() {
-    status=0
-    "$NG" "$@" >"$T/ng.out" 2>"$T/ng.err" || status=$?
-    out=$(<"$T/ng.out")
-    err=$(<"$T/ng.err")
-    echo "\$ clamdscan-ng $* -> $status"
-    echo "--- stdout:"
-    echo "$out"
-    echo "--- stderr:"
-    echo "$err"
-}
 
 # make_alpha PATH: a file matching Ng.Test.Alpha (a body signature).
 make_alpha() {
@@ -139,7 +127,7 @@ PY
     make_eicar tree/e.com
     echo keep >target
     ln -s target log
-    ngrun -c "$LAB_CONF" -l log tree
+    ng_capture -c "$LAB_CONF" -l log tree
     [ "$status" -eq 2 ]
     [[ $err == *"Failed to open log file log: Too many levels of symbolic links"* ]]
     [[ $out != *FOUND* ]]
@@ -152,12 +140,12 @@ PY
     echo keep >target
     ln -s target s1
     ln -s nowhere s2
-    ngrun -c "$LAB_CONF" --sarif=s1 tree
+    ng_capture -c "$LAB_CONF" --sarif=s1 tree
     [ "$status" -eq 2 ]
     [[ $err == *"SARIF report s1: it is a symbolic link"* ]]
     [[ $out != *FOUND* ]]
     [ "$(cat target)" = keep ]
-    ngrun -c "$LAB_CONF" --sarif=s2 tree
+    ng_capture -c "$LAB_CONF" --sarif=s2 tree
     [ "$status" -eq 2 ]
     [[ $out != *FOUND* ]]
     [ ! -e nowhere ]
@@ -167,7 +155,7 @@ PY
     mkdir tree
     make_eicar tree/e.com
     echo old >r.sarif
-    ngrun -c "$LAB_CONF" --sarif=r.sarif tree
+    ng_capture -c "$LAB_CONF" --sarif=r.sarif tree
     [ "$status" -eq 1 ]
     sarif_valid r.sarif
     [ -z "$(find . -maxdepth 1 -name '*clamdscan-ng-tmp*')" ]
@@ -180,7 +168,7 @@ PY
     make_alpha tree/a.txt
     # a log from an earlier run that named such a file
     printf 'tree/%s: found\n' "$ALPHA_STRING" >tree/own.log
-    ngrun -c "$LAB_CONF" --remove -l tree/own.log tree
+    ng_capture -c "$LAB_CONF" --remove -l tree/own.log tree
     [ "$status" -eq 1 ]
     [ -f tree/own.log ]
     [ ! -e tree/a.txt ]
@@ -206,11 +194,11 @@ PY
 @test "a target that is the quarantine directory, or inside it: an error, never OK" {
     mkdir -p q/sub tree
     make_eicar q/sub/old.com
-    ngrun -c "$LAB_CONF" --move=q q
+    ng_capture -c "$LAB_CONF" --move=q q
     [ "$status" -eq 2 ]
     [[ $out == *"$T/q: Not scanned: the quarantine directory of this run. ERROR"* ]]
     [[ $out != *": OK"* ]]
-    ngrun -c "$LAB_CONF" --move=q q/sub
+    ng_capture -c "$LAB_CONF" --move=q q/sub
     [ "$status" -eq 2 ]
     [[ $out == *"q/sub: Not scanned: inside the quarantine directory of this run. ERROR"* ]]
     [[ $out != *": OK"* ]]
@@ -221,7 +209,7 @@ PY
 
 @test "-f naming a directory: an error naming the list, exit 2" {
     mkdir listdir
-    ngrun -c "$LAB_CONF" -f listdir
+    ng_capture -c "$LAB_CONF" -f listdir
     [ "$status" -eq 2 ]
     [[ $err == *"Can't read file listdir at line 1: Is a directory"* ]]
 }
@@ -287,7 +275,7 @@ bounded_memory() {
     [ -w /dev/full ] || skip "no /dev/full"
     mkdir tree
     echo clean >tree/c.txt
-    ngrun -c "$LAB_CONF" -l /dev/full tree
+    ng_capture -c "$LAB_CONF" -l /dev/full tree
     [ "$status" -eq 2 ]
     [[ $err == *"Can't write the log file /dev/full: No space left on device"* ]]
 }
@@ -345,7 +333,7 @@ many_files() {
     fake_start found_dotdot --misbehave-on scan
     mkdir -p tree/sub
     echo clean >tree/sub/c.txt
-    ngrun -c "$FAKE_CONF" tree
+    ng_capture -c "$FAKE_CONF" tree
     [ "$status" -eq 2 ]
     [[ $out != *"elsewhere"*FOUND* ]]
     [[ $out != *": OK"* ]]
@@ -362,7 +350,7 @@ many_files() {
     # a VFS_CAP_REVISION_2 capability set: CAP_NET_BIND_SERVICE permitted
     python3 -c 'import os,struct,sys; os.setxattr(sys.argv[1], "security.capability", struct.pack("<5I", 0x02000000, 1 << 10, 0, 0, 0))' tree/e.com ||
         skip "cannot set file capabilities here"
-    ngrun -c "$LAB_CONF" --move=q tree
+    ng_capture -c "$LAB_CONF" --move=q tree
     [ "$status" -eq 1 ]
     [ -f q/e.com ]
     [ "$(stat -c %a q/e.com)" = 755 ]
@@ -377,7 +365,7 @@ many_files() {
     mkdir ao
     make_eicar ao/e.com
     chattr +a ao 2>/dev/null || skip "this filesystem has no append-only flag"
-    ngrun -c "$LAB_CONF" --remove ao
+    ng_capture -c "$LAB_CONF" --remove ao
     chattr -a ao
     [ "$status" -eq 1 ]
     [[ $err == *"Can't remove file '$T/ao/e.com': its directory is append-only or immutable"* ]]
@@ -443,7 +431,7 @@ many_files() {
     [ -f tree/e.com ]
     ls -A "$q" | grep -q '^\.clamdscan-ng-tmp\.'
     echo clean >other.txt
-    ngrun -c "$LAB_CONF" --move="$q" other.txt
+    ng_capture -c "$LAB_CONF" --move="$q" other.txt
     [ "$status" -eq 0 ]
     [[ $err == *"removed an unfinished copy left by an interrupted run"* ]]
     [ -z "$(ls -A "$q")" ]

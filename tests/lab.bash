@@ -229,6 +229,23 @@ make_big() {
     done
 }
 
+# ---- running the client ----------------------------------------------------------
+
+# ng_capture ARGS: runs $NG with ARGS in the current directory; sets
+# $status, $out and $err (files $T/ng.out, $T/ng.err) and prints all three
+# for a failing test's log.
+ng_capture() {
+    status=0
+    "$NG" "$@" >"$T/ng.out" 2>"$T/ng.err" || status=$?
+    out=$(<"$T/ng.out")
+    err=$(<"$T/ng.err")
+    echo "\$ clamdscan-ng $* -> $status"
+    echo "--- stdout:"
+    echo "$out"
+    echo "--- stderr:"
+    echo "$err"
+}
+
 # ---- SARIF validation ----------------------------------------------------------
 
 # sarif_multitool_setup: Microsoft's SARIF validator from the npm registry

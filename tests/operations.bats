@@ -34,17 +34,6 @@ teardown() {
     fake_stop
 }
 
-ngrun() {
-    status=0
-    "$NG" "$@" >"$T/ng.out" 2>"$T/ng.err" || status=$?
-    out=$(<"$T/ng.out")
-    err=$(<"$T/ng.err")
-    echo "\$ clamdscan-ng $* -> $status"
-    echo "--- stdout:"
-    echo "$out"
-    echo "--- stderr:"
-    echo "$err"
-}
 
 # metrics_ok FILE: promtool accepts it (and says nothing).
 metrics_ok() {
@@ -61,14 +50,14 @@ metric() {
 }
 
 @test "--metrics after a clean and an infected run: promtool accepts it, and it counts right" {
-    ngrun -c "$LAB_CONF" --metrics=m.prom tree
+    ng_capture -c "$LAB_CONF" --metrics=m.prom tree
     [ "$status" -eq 0 ]
     metrics_ok m.prom
     [ "$(metric m.prom 'clamdscan_ng_files_total{result="clean"}')" = 1 ]
     [ "$(metric m.prom 'clamdscan_ng_exit_status')" = 0 ]
     [ "$(metric m.prom 'clamdscan_ng_complete')" = 1 ]
     make_eicar tree/e.com
-    ngrun -c "$LAB_CONF" --metrics=m.prom tree
+    ng_capture -c "$LAB_CONF" --metrics=m.prom tree
     [ "$status" -eq 1 ]
     metrics_ok m.prom
     [ "$(metric m.prom 'clamdscan_ng_files_total{result="infected"}')" = 1 ]
@@ -79,7 +68,7 @@ metric() {
 
 @test "--metrics when no daemon answers: written all the same, exit status 2" {
     printf 'LocalSocket %s/nowhere.sock\n' "$T" >nodaemon.conf
-    ngrun -c nodaemon.conf --metrics=m.prom tree
+    ng_capture -c nodaemon.conf --metrics=m.prom tree
     [ "$status" -eq 2 ]
     metrics_ok m.prom
     [ "$(metric m.prom 'clamdscan_ng_exit_status')" = 2 ]
@@ -110,7 +99,7 @@ os.execv(sys.argv[1], sys.argv[1:])' "$NG" -c "$FAKE_CONF" --metrics=m.prom tree
 @test "--metrics through a symbolic link: refused before scanning, the target untouched" {
     echo keep >target
     ln -s target m.prom
-    ngrun -c "$LAB_CONF" --metrics=m.prom tree
+    ng_capture -c "$LAB_CONF" --metrics=m.prom tree
     [ "$status" -eq 2 ]
     [[ $err == *"metrics file m.prom: it is a symbolic link"* ]]
     [[ $out != *"OK"* ]]
@@ -119,7 +108,7 @@ os.execv(sys.argv[1], sys.argv[1:])' "$NG" -c "$FAKE_CONF" --metrics=m.prom tree
 
 @test "the signatures clamd's VERSION names: in the metrics and the JSON summary" {
     fake_start good --version 'ClamAV 1.4.6/27478/Tue Dec  3 09:34:50 2024'
-    ngrun -c "$FAKE_CONF" --metrics=m.prom --json tree
+    ng_capture -c "$FAKE_CONF" --metrics=m.prom --json tree
     [ "$status" -eq 0 ]
     metrics_ok m.prom
     [ "$(metric m.prom 'clamdscan_ng_signatures_version{engine="1.4.6"}')" = 27478 ]
@@ -135,12 +124,12 @@ PY
 }
 
 @test "--stats: clamd's STATS as it sent it, to its END line; --json one object" {
-    ngrun -c "$LAB_CONF" --stats
+    ng_capture -c "$LAB_CONF" --stats
     [ "$status" -eq 0 ]
     [[ $out == POOLS:* ]]
     [[ $out == *THREADS:* ]]
     [ "${out##*$'\n'}" = END ]
-    ngrun -c "$LAB_CONF" --stats --json
+    ng_capture -c "$LAB_CONF" --stats --json
     [ "$status" -eq 0 ]
     python3 - "$T/ng.out" "$LAB_SOCK" <<'PY'
 import json, sys
@@ -152,14 +141,14 @@ PY
 
 @test "--stats with STATS disabled: an error naming EnableStatsCommand, exit 2" {
     fake_start command_unavailable
-    ngrun -c "$FAKE_CONF" --stats
+    ng_capture -c "$FAKE_CONF" --stats
     [ "$status" -eq 2 ]
     [[ $err == *"EnableStatsCommand"* ]]
 }
 
 @test "--selfcheck against clamd 1.4.6 (no such command): a warning naming the daemon and the key; the scan goes on" {
     make_eicar tree/e.com
-    ngrun -c "$LAB_CONF" --selfcheck tree
+    ng_capture -c "$LAB_CONF" --selfcheck tree
     [ "$status" -eq 1 ]
     [[ $err == *"WARNING: clamd at $LAB_SOCK has no SELFCHECK command"*EnableSelfCheckCommand* ]]
     [[ $out == *"e.com: $EICAR_SIG FOUND"* ]]
@@ -167,7 +156,7 @@ PY
 
 @test "--selfcheck: the daemon's answer with -v, in JSON and in the metrics; disabled, a warning" {
     fake_start good --selfcheck 'RELOADING'
-    ngrun -c "$FAKE_CONF" --selfcheck -v --json --metrics=m.prom tree
+    ng_capture -c "$FAKE_CONF" --selfcheck -v --json --metrics=m.prom tree
     [ "$status" -eq 0 ]
     [[ $out == *'"selfcheck":"RELOADING"'* ]]
     [[ $out$err == *"SELFCHECK: RELOADING"* ]]
@@ -175,7 +164,7 @@ PY
     [ "$(metric m.prom 'clamdscan_ng_selfcheck_info{answer="RELOADING"}')" = 1 ]
     fake_stop
     fake_start good --selfcheck 'COMMAND UNAVAILABLE'
-    ngrun -c "$FAKE_CONF" --selfcheck tree
+    ng_capture -c "$FAKE_CONF" --selfcheck tree
     [ "$status" -eq 0 ]
     [[ $err == *"EnableSelfCheckCommand no"* ]]
 }
@@ -206,7 +195,7 @@ PY
         *) args+=("$w") ;;
         esac
     done
-    ngrun -c "$LAB_CONF" "${args[@]}" tree
+    ng_capture -c "$LAB_CONF" "${args[@]}" tree
     [ "$status" -eq 1 ]
     [ "$out" = "$T/tree/e.com: $EICAR_SIG FOUND" ]
     metrics_ok m.prom
