@@ -77,6 +77,29 @@ static int load_configuration(const struct ng_options *o, struct ng_conf *conf,
 	return 0;
 }
 
+/* Compiles the command line's --exclude and the like into f. Returns 0,
+ * or -1 after saying which pattern cannot be used. */
+static int compile_filters(const struct ng_options *o, struct path_filters *f,
+			   struct report *rep)
+{
+	static const char *const names[FILTER_KINDS] = { "--exclude", "--exclude-dir", "--include",
+							 "--include-dir" };
+	char why[256];
+
+	for (int k = 0; k < FILTER_KINDS; k++)
+		for (size_t i = 0; i < o->n_filters[k]; i++) {
+			int rc = patterns_add(&f->p[k], o->filters[k][i], why, sizeof(why));
+
+			if (rc != 0) {
+				/* the user asked for it: never scan more than asked */
+				report_error(rep, "%s '%s' cannot be used: %s", names[k], o->filters[k][i],
+					     rc == -2 ? "out of memory" : why);
+				return -1;
+			}
+		}
+	return 0;
+}
+
 /* Says why a report file (what: "SARIF report") could not be created. */
 static void cannot_create(struct report *rep, const char *what, const char *path)
 {
@@ -128,6 +151,7 @@ int main(int argc, char **argv)
 	struct report_opts ro;
 	struct scan_settings ss;
 	struct quarantine q = { .dirfd = -1 };
+	struct path_filters filters = { 0 };
 	char err[600], no_daemon[600] = "";
 	struct file_id own[6];
 	size_t n_own;
@@ -174,7 +198,8 @@ int main(int argc, char **argv)
 	}
 	conf_init(&conf);
 	/* before anything is scanned: a CI job must not get a scan without its report */
-	if (o.command == CMD_SCAN && open_report_files(&o, &rep) != 0)
+	if (o.command == CMD_SCAN && (compile_filters(&o, &filters, &rep) != 0 ||
+				      open_report_files(&o, &rep) != 0))
 		goto out;
 	if (load_configuration(&o, &conf, &eps, &rep, no_daemon, sizeof(no_daemon)) != 0) {
 		status = o.command == CMD_VERSION ? command_version(NULL, &o, &rep) : 2;
@@ -253,6 +278,7 @@ int main(int argc, char **argv)
 		.progress = o.progress,
 		.quiet = o.quiet,
 		.no_summary = o.no_summary,
+		.filters = filters_any(&filters) ? &filters : NULL,
 		.own = own,
 		.n_own = n_own,
 	};
@@ -260,6 +286,7 @@ int main(int argc, char **argv)
 out:
 	quarantine_close(&q);
 	conf_free(&conf);
+	filters_free(&filters);
 	/* asked to stop: never "all clean", even when the signal came late */
 	if (interrupt_signal() != 0 && status == 0)
 		status = 2;

@@ -564,10 +564,43 @@ def missing_quarantine(args):
     return (q if q is not None else first_value(args, ("--copy",))) == "noq"
 
 
+FILTERS = ("exclude", "exclude-dir", "include", "include-dir")
+LONG_NAMES = None
+
+
+def resolve_long(word):
+    """The long option a --word names, as clamdscan's getopt resolves it
+    (the whole name, else the one it begins), or None."""
+    global LONG_NAMES
+    if LONG_NAMES is None:
+        LONG_NAMES = [r["long"] for r in load_table()]
+    name = word[2:].split("=", 1)[0]
+    if name in LONG_NAMES:
+        return name
+    fits = [n for n in LONG_NAMES if n.startswith(name)]
+    return fits[0] if len(fits) == 1 else None
+
+
+def filter_given(args):
+    """clamscan's --exclude, --include and their -dir forms, with a pattern:
+    clamdscan ignores them with a warning, clamdscan-ng applies them."""
+    for i, a in enumerate(args):
+        if not a.startswith("--") or resolve_long(a) not in FILTERS:
+            continue
+        value = a.split("=", 1)[1] if "=" in a else (args[i + 1] if i + 1 < len(args) else "")
+        if value:
+            return True
+    return False
+
+
 # Differences clamdscan-ng makes on purpose, each documented in the man
 # page (DIFFERENCES FROM CLAMDSCAN): a command line for which the test
 # holds may differ in exactly the aspects named, nothing else.
 DOCUMENTED = [
+    # the filters are applied, so no warning, and files they pass over
+    # are not scanned (the test's pattern "1" matches the run directory)
+    (filter_given, ("stderr warnings", "stdout", "exit status", "log file", "stderr:"),
+     "--exclude, --exclude-dir, --include, --include-dir are applied"),
     # clamdscan exits 0 when the list cannot be opened
     (unreadable_list, ("exit status", "stdout"), "an unreadable -f list is an error"),
     # clamdscan says "action_setup: Failed to get realpath of noq" on stdout

@@ -264,13 +264,43 @@ static enum ng_opts_status apply(struct parse *p, const struct option_def *d, co
 	return OPTS_OK;
 }
 
-/* An ignored clamscan option: clamdscan's warning, its value (if any)
- * consumed and never looked at. --database is ours with a local scan. */
-static void apply_ignored(struct parse *p, const struct clamscan_option *c, const char *value)
+/* The filter clamscan's option name is, or -1. */
+static int filter_of(const char *name)
 {
+	static const char *const names[FILTER_KINDS] = {
+		[FILTER_EXCLUDE] = "exclude",
+		[FILTER_EXCLUDE_DIR] = "exclude-dir",
+		[FILTER_INCLUDE] = "include",
+		[FILTER_INCLUDE_DIR] = "include-dir",
+	};
+
+	for (int k = 0; k < FILTER_KINDS; k++)
+		if (strcmp(name, names[k]) == 0)
+			return k;
+	return -1;
+}
+
+/* A clamscan option: clamdscan's warning, its value (if any) consumed and
+ * never looked at; but --database is ours with a local scan, and the
+ * filters (--exclude, --include and their -dir forms) are ours always. */
+static enum ng_opts_status apply_ignored(struct parse *p, const struct clamscan_option *c,
+					 const char *value)
+{
+	struct ng_options *o = p->o;
+	int k = filter_of(c->name);
+
+	/* an empty pattern would match everything: clamdscan's warning instead */
+	if (k >= 0 && value != NULL && value[0] != '\0') {
+		if (o->n_filters[k] >= OPTIONS_MAX_FILTERS)
+			return usage_error(o, "too many --%s options: at most %d", c->name,
+					   OPTIONS_MAX_FILTERS);
+		o->filters[k][o->n_filters[k]++] = value;
+		return OPTS_OK;
+	}
 	if (strcmp(c->name, "database") == 0 && p->database == NULL)
 		p->database = value;
 	warn_ignored(p, c);
+	return OPTS_OK;
 }
 
 /* Parses one "--name[=value]" word at argv[*i], taking the next word as
@@ -295,10 +325,8 @@ static enum ng_opts_status long_option(struct parse *p, int argc, char **argv, i
 					   m.def != NULL ? m.def->name : m.ignored->name);
 		value = argv[++*i];
 	}
-	if (m.ignored != NULL) {
-		apply_ignored(p, m.ignored, value);
-		return OPTS_OK;
-	}
+	if (m.ignored != NULL)
+		return apply_ignored(p, m.ignored, value);
 	return apply(p, m.def, value);
 }
 
@@ -325,9 +353,8 @@ static enum ng_opts_status short_options(struct parse *p, int argc, char **argv,
 			else
 				return usage_error(p->o, "option requires an argument -- '%c'", word[k]);
 		}
-		if (m.ignored != NULL)
-			apply_ignored(p, m.ignored, value);
-		else if ((st = apply(p, m.def, value)) != OPTS_OK)
+		st = m.ignored != NULL ? apply_ignored(p, m.ignored, value) : apply(p, m.def, value);
+		if (st != OPTS_OK)
 			return st;
 		if (needs)
 			break;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "clamd/endpoint.h"
+#include "core/patterns.h"
 #include "core/result.h"
 
 /* Requests in flight with -m: see docs/benchmarks.md for the choice. */
@@ -19,6 +20,8 @@
 #define OPTIONS_MAX_INFLIGHT 256
 /* --socket and --host given, at most this many in all. */
 #define OPTIONS_MAX_DAEMONS 16
+/* --exclude, --include and their -dir forms: at most this many of each. */
+#define OPTIONS_MAX_FILTERS 64
 /* Warnings kept for ignored options; further ones are counted. */
 #define OPTIONS_MAX_WARNINGS 64
 
@@ -99,6 +102,10 @@ struct ng_options {
 	const char *sarif_file; /* --sarif=FILE, or NULL */
 	const char *metrics_file; /* --metrics=FILE, or NULL */
 	const char *sarif_root; /* --sarif-root=DIR, or NULL: the current directory */
+	/* clamscan's --exclude, --exclude-dir, --include, --include-dir, which
+	 * clamdscan ignores: used here, in every mode */
+	const char *filters[FILTER_KINDS][OPTIONS_MAX_FILTERS];
+	size_t n_filters[FILTER_KINDS];
 	bool selfcheck;         /* --selfcheck: ask SELFCHECK before scanning */
 	struct ng_daemon_arg daemons[OPTIONS_MAX_DAEMONS]; /* in the order given; replace */
 	size_t n_daemons;                                  /* clamd.conf's sockets */

@@ -18,14 +18,12 @@
 
 #include "core/conf.h"
 #include "core/conf_keys.h"
-#include "util/regex_set.h"
 
 /* Largest configuration file we read: clamd.conf is a few KiB. */
 #define CONF_MAX_BYTES (1024 * 1024)
 /* Longest line: clamd reads 1023 bytes at a time; we refuse rather than split. */
 #define CONF_MAX_LINE 4096
 /* clamd matches ExcludePath against at most this much of a path (misc.c). */
-#define EXCLUDE_MATCH_MAX 512
 
 struct parse_state {
 	struct ng_conf *c;
@@ -257,16 +255,12 @@ static int add_string(struct parse_state *ps, char ***list, size_t *n, const cha
  * nothing; here too, with a warning saying so. */
 static int add_exclude(struct parse_state *ps, const char *v)
 {
-	struct ng_conf *c = ps->c;
-	size_t len = strlen(v);
-	bool slash = len > 0 && v[len - 1] == '/';
-	struct regex_set **set = slash ? &c->exclude_slash : &c->exclude;
 	char why[256];
+	int rc = patterns_add(&ps->c->exclude, v, why, sizeof(why));
 
-	c->n_exclude++;
-	if (*set == NULL && (*set = regex_set_new()) == NULL)
+	if (rc == -2)
 		return fail(ps, "out of memory");
-	if (regex_set_add(*set, v, why, sizeof(why)) != 0)
+	if (rc != 0)
 		return warn(ps, "ExcludePath '%.200s' cannot be used (%s): it excludes nothing, as clamd "
 			    "excludes nothing with a pattern it cannot compile", v, why);
 	return 0;
@@ -447,19 +441,7 @@ out:
 
 bool conf_excluded(const struct ng_conf *c, const char *path)
 {
-	char buf[EXCLUDE_MATCH_MAX + 1];
-	size_t len = strlen(path);
-
-	/* clamd looks at the first 512 bytes only, 510 when it appends a '/' */
-	if (c->exclude != NULL && regex_set_match(c->exclude, path, len < 512 ? len : 512))
-		return true;
-	if (c->exclude_slash == NULL)
-		return false;
-	if (len > EXCLUDE_MATCH_MAX - 2)
-		len = EXCLUDE_MATCH_MAX - 2;
-	memcpy(buf, path, len);
-	buf[len++] = '/';
-	return regex_set_match(c->exclude_slash, buf, len);
+	return patterns_match(&c->exclude, path);
 }
 
 void conf_free(struct ng_conf *c)
@@ -473,7 +455,6 @@ void conf_free(struct ng_conf *c)
 	for (size_t i = 0; i < c->n_warnings; i++)
 		free(c->warnings[i]);
 	free(c->warnings);
-	regex_set_free(c->exclude);
-	regex_set_free(c->exclude_slash);
+	patterns_free(&c->exclude);
 	conf_init(c);
 }

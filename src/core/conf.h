@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct regex_set;
+#include "core/patterns.h"
 
 /* A size key of 0 means "no limit" to clamd: this. */
 #define CONF_UNLIMITED UINT64_MAX
@@ -22,11 +22,7 @@ struct ng_conf {
 	bool follow_dir_symlinks;
 	bool follow_file_symlinks;
 	bool cross_filesystems;       /* clamd's default yes */
-	/* ExcludePath, as clamd matches it: a pattern ending in '/' is tried
-	 * against the path with a '/' appended, so "^/proc/" excludes /proc */
-	struct regex_set *exclude;       /* patterns without a trailing '/' */
-	struct regex_set *exclude_slash; /* patterns ending in '/' */
-	size_t n_exclude;                /* ExcludePath lines, usable or not */
+	struct patterns exclude;      /* ExcludePath, as clamd matches it (exclude.n: lines given) */
 	char *user;                   /* User: whom the daemon runs as, or NULL */
 	bool enable_version_command;  /* 1.5's EnableVersionCommand; default yes */
 	bool allow_allmatch_scan;     /* default yes */

@@ -272,6 +272,7 @@ static int open_driver(struct scan_ctx *ctx)
 				       ctx->daemons[i]->name);
 
 	ctx->walk.conf = ctx->conf;
+	ctx->walk.filters = s->filters;
 	ctx->walk.open_files = ctx->plan.open_files;
 	ctx->walk.want_path = ctx->plan.want_path;
 	ctx->walk.hold_dirs = s->action != ACTION_NONE;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "action/quarantine.h"
+#include "core/patterns.h"
 #include "clamd/endpoint.h"
 #include "core/conf.h"
 #include "core/result.h"
@@ -32,6 +33,7 @@ struct scan_settings {
 	int progress;            /* --progress 1, --no-progress 0, -1: on a terminal */
 	bool quiet;
 	bool no_summary;
+	const struct path_filters *filters; /* --exclude and the like, or NULL */
 	const struct file_id *own; /* the run's own files: never scanned nor acted on */
 	size_t n_own;
 };

@@ -86,9 +86,14 @@ static void target_free(struct target *t)
 }
 
 /* True when clamd.conf's ExcludePath excludes the target, by the name the
- * user gave or by the path clamd would be sent. */
+ * user gave or by the path clamd would be sent, or when it is a file the
+ * command line's --exclude or --include passes over (a directory named on
+ * the command line is walked whatever --exclude-dir says, as clamscan
+ * does: those apply to the directories met inside). */
 static bool target_excluded(const struct scan_ctx *ctx, const struct target *t)
 {
+	if (!t->is_dir && filters_skip_file(ctx->set->filters, t->shown))
+		return true;
 	return conf_excluded(ctx->conf, t->shown) || conf_excluded(ctx->conf, t->real);
 }
 

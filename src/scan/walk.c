@@ -210,6 +210,15 @@ static int visit(struct walk *w, struct walk_event *ev)
 		ev->what = own->what;
 		return 1;
 	}
+	/* the command line's --exclude and the like, on the name as printed */
+	if (e->kind == K_FILE ? filters_skip_file(w->o.filters, shown)
+			      : filters_skip_dir(w->o.filters, shown)) {
+		free(path);
+		free(resolved);
+		free(e->name);
+		e->name = NULL;
+		return give(w, ev, WALK_EXCLUDED, shown, 0, e->kind == K_DIR);
+	}
 	if (e->kind == K_FILE) {
 		struct scan_item *it;
 

@@ -49,6 +49,7 @@ struct walk_opts {
 	struct file_id skip[WALK_MAX_SKIP];
 	size_t n_skip;
 	struct walk_identity daemon; /* with a daemon walk: the daemon's rights, when not ours */
+	const struct path_filters *filters; /* the command line's --exclude and the like, or NULL */
 };
 
 enum walk_event_kind {

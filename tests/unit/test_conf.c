@@ -69,7 +69,7 @@ static void defaults_match_clamd(void **state)
 	assert_null(c.local_socket);
 	assert_int_equal(c.tcp_port, 0);
 	assert_int_equal(c.n_tcp_addr, 0);
-	assert_int_equal(c.n_exclude, 0);
+	assert_int_equal(c.exclude.n, 0);
 	assert_true(c.cross_filesystems);
 	assert_true(c.enable_version_command);
 	assert_null(c.database_directory);
@@ -135,7 +135,7 @@ static void every_key_is_read(void **state)
 	assert_int_equal(c.max_dir_recursion, 20);
 	assert_true(c.follow_dir_symlinks);
 	assert_true(c.follow_file_symlinks);
-	assert_int_equal(c.n_exclude, 1);
+	assert_int_equal(c.exclude.n, 1);
 	assert_true(conf_excluded(&c, "/proc/1"));
 	conf_free(&c);
 }
@@ -655,7 +655,7 @@ static void excluded_matches_patterns(void **state)
 				    "ExcludePath ^/proc/\n"
 				    "ExcludePath \\.(tmp|bak)$\n",
 				    err, sizeof(err)), 0);
-	assert_int_equal(c.n_exclude, 2);
+	assert_int_equal(c.exclude.n, 2);
 	assert_true(conf_excluded(&c, "/proc/1/maps"));
 	assert_false(conf_excluded(&c, "/tmp/proc/x"));
 	assert_true(conf_excluded(&c, "/proc")); /* clamd appends the '/' first */
@@ -812,7 +812,7 @@ static void exclude_path_no_count_or_branch_cap(void **state)
 	strcat(alt, ")/\n");
 	strcat(text, alt);
 	assert_int_equal(parse_text(&c, text, err, sizeof(err)), 0);
-	assert_int_equal(c.n_exclude, 71);
+	assert_int_equal(c.exclude.n, 71);
 	assert_int_equal(c.n_warnings, 0);
 	assert_true(conf_excluded(&c, "/data/dir69/f"));
 	assert_true(conf_excluded(&c, "/data/dir0"));
@@ -839,7 +839,7 @@ static void exclude_path_ordinary_regexes_accepted(void **state)
 				    "ExcludePath ^/srv/(a+|b+)/cache[]/]\n",
 				    err, sizeof(err)),
 			 0);
-	assert_int_equal(c.n_exclude, 4);
+	assert_int_equal(c.exclude.n, 4);
 	assert_int_equal(c.n_warnings, 0);
 	assert_true(conf_excluded(&c, "/srv/aaa/cache/x"));
 	assert_true(conf_excluded(&c, "/home/x/file.bak"));
