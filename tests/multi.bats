@@ -699,6 +699,7 @@ good_pair() {
     [ -z "$stderr" ]
     [ "${#lines[@]}" -eq 3 ]
     n1=$(grep -c ' < zSCAN ' "$L1") n2=$(grep -c ' < zSCAN ' "$L2")
+    echo "SCAN requests: $n1 to the first daemon, $n2 to the second"
     [ $((n1 + n2)) -eq 21 ]
     # two in flight over both: each daemon takes part (the faster one takes
     # more: the proportions follow the machine's load, not a rule)
