@@ -243,6 +243,11 @@ int main(int argc, char **argv)
 		if (waited != 0)
 			snprintf(no_daemon, sizeof(no_daemon), "no answer to PING");
 	}
+	if (o.max_db_age > 0 && !o.local && no_daemon[0] == '\0' &&
+	    command_check_db_age(&eps, &o, &rep) != 0) {
+		status = 2;
+		goto out;
+	}
 	if (eps.n > 0 && !o.local) {
 		/* what the reports say of the signatures, and whether they are current */
 		if (o.json || o.sarif_file != NULL || o.metrics_file != NULL)
@@ -275,6 +280,7 @@ int main(int argc, char **argv)
 		.local_fallback = o.local_fallback,
 		.no_daemon = no_daemon[0] != '\0' ? no_daemon : NULL,
 		.database = o.database,
+		.max_db_age = o.max_db_age,
 		.progress = o.progress,
 		.quiet = o.quiet,
 		.no_summary = o.no_summary,

@@ -273,3 +273,49 @@ void command_selfcheck(const struct endpoint_list *l, const struct ng_options *o
 		report_verbose(rep, "clamd at %s: SELFCHECK: %s", who->name, answer);
 	rep->selfcheck = answer;
 }
+
+/* "2024-12-03 09:34:50" for t, local time. */
+static void format_local(char *buf, size_t len, long long t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (localtime_r(&tt, &tm) == NULL || strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		snprintf(buf, len, "%lld", t);
+}
+
+int command_check_db_age(const struct endpoint_list *l, const struct ng_options *o,
+			 struct report *rep)
+{
+	long long now = (long long)time(NULL);
+	int status = 0;
+
+	for (unsigned d = 0; l != NULL && d < l->n_daemons; d++) {
+		const struct endpoint *ep = NULL;
+		struct signatures sig;
+		char reply[256], err[512], date[40];
+
+		for (size_t i = 0; i < l->n && ep == NULL; i++)
+			if (l->ep[i].daemon == d &&
+			    daemon_command(&l->ep[i], o->timeout, "VERSION", reply, sizeof(reply), err,
+					   sizeof(err)) == 0)
+				ep = &l->ep[i];
+		if (ep == NULL)
+			continue; /* not reachable: the scan says so */
+		if (!signatures_parse(reply, &sig) || sig.time <= 0) {
+			report_error(rep, "clamd at %s: the date of its signatures cannot be known (VERSION "
+				     "answered \"%.100s\"): --max-db-age=%s refuses to scan",
+				     ep->name, reply, o->max_db_age_arg);
+			status = 2;
+			continue;
+		}
+		if (now - sig.time > o->max_db_age) {
+			format_local(date, sizeof(date), sig.time);
+			report_error(rep, "clamd at %s: its signatures (database version %lu of %s) are "
+				     "older than --max-db-age=%s: refusing to scan",
+				     ep->name, sig.version, date, o->max_db_age_arg);
+			status = 2;
+		}
+	}
+	return status;
+}

@@ -37,6 +37,12 @@ void command_signatures(const struct endpoint_list *l, const struct ng_options *
 void command_selfcheck(const struct endpoint_list *l, const struct ng_options *o,
 		       struct report *rep);
 
+/* --max-db-age: asks each daemon's VERSION and says which has signatures
+ * older than the age, or of a date it does not give. Returns 0 when all
+ * that answer are fresh enough, else 2 (the scan must not run). */
+int command_check_db_age(const struct endpoint_list *l, const struct ng_options *o,
+			 struct report *rep);
+
 /* Sends RELOAD and requires RELOADING. Returns the exit status. */
 int command_reload(const struct endpoint_list *l, const struct ng_options *o, struct report *rep);
 

@@ -135,6 +135,31 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max, unsig
 	return 0;
 }
 
+/* An age: a whole number with s, m, h, d or w (seconds without). Returns
+ * the seconds, or -1. */
+static long long parse_age(const char *s)
+{
+	static const struct {
+		char unit;
+		long long seconds;
+	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 }, { 'w', 604800 } };
+	char *end;
+	long long v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || v <= 0 || v > 100LL * 365 * 86400)
+		return -1;
+	if (*end == '\0')
+		return v;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (end[0] == units[i].unit && end[1] == '\0')
+			return v * units[i].seconds;
+	return -1;
+}
+
 /* "--name (-c)" or "--name", as clamdscan names an option in messages. */
 static void option_label(char *buf, size_t len, const char *name, char shortopt)
 {
@@ -249,6 +274,12 @@ static enum ng_opts_status apply(struct parse *p, const struct option_def *d, co
 	case O_SARIF: o->sarif_file = value; break;
 	case O_METRICS: o->metrics_file = value; break;
 	case O_SARIF_ROOT: o->sarif_root = value; break;
+	case O_MAX_DB_AGE:
+		if ((o->max_db_age = parse_age(value)) < 0)
+			return usage_error(o, "invalid argument '%s' for --max-db-age: expected a number "
+					   "with s, m, h, d or w (36h, 7d)", value);
+		o->max_db_age_arg = value;
+		break;
 	case O_STATS: p->stats = on; break;
 	case O_SELFCHECK: o->selfcheck = on; break;
 	case O_PROGRESS:

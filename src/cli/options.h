@@ -47,7 +47,7 @@ enum opt_id {
 	O_RELOAD, O_INFECTED, O_FDPASS, O_STREAM,
 	/* clamdscan-ng's own */
 	O_SOCKET, O_HOST, O_TIMEOUT, O_MAX_INFLIGHT, O_LOCAL, O_LOCAL_FALLBACK, O_JSON, O_SARIF,
-	O_PROGRESS, O_NO_PROGRESS, O_METRICS, O_STATS, O_SELFCHECK, O_SARIF_ROOT,
+	O_PROGRESS, O_NO_PROGRESS, O_METRICS, O_STATS, O_SELFCHECK, O_SARIF_ROOT, O_MAX_DB_AGE,
 	O_COUNT
 };
 
@@ -107,6 +107,8 @@ struct ng_options {
 	const char *filters[FILTER_KINDS][OPTIONS_MAX_FILTERS];
 	size_t n_filters[FILTER_KINDS];
 	bool selfcheck;         /* --selfcheck: ask SELFCHECK before scanning */
+	long long max_db_age;   /* --max-db-age in seconds, or 0 */
+	const char *max_db_age_arg; /* as given, for messages */
 	struct ng_daemon_arg daemons[OPTIONS_MAX_DAEMONS]; /* in the order given; replace */
 	size_t n_daemons;                                  /* clamd.conf's sockets */
 	int progress; /* --progress 1, --no-progress 0, -1: when stderr is a terminal */

@@ -44,6 +44,7 @@ struct driver_env {
 						  * its last colon, as clamdscan's per-file modes
 						  * tell it; else whole, as its path mode */
 	const char *database;                    /* local: --database, or NULL */
+	long long max_db_age;                    /* local: --max-db-age in seconds, or 0 */
 	struct result_sink sink;
 	struct report *msg;                      /* the driver's own errors and warnings */
 };

@@ -24,6 +24,7 @@ struct clamav_api {
 	void (*set_clcb_msg)(clcb_msg);
 	struct cl_engine *(*engine_new)(void);
 	cl_error_t (*engine_set_num)(struct cl_engine *, enum cl_engine_field, long long);
+	long long (*engine_get_num)(const struct cl_engine *, enum cl_engine_field, int *);
 	void (*engine_set_clcb_virus_found)(struct cl_engine *, clcb_virus_found);
 	cl_error_t (*load)(const char *, struct cl_engine *, unsigned int *, unsigned int);
 	cl_error_t (*engine_compile)(struct cl_engine *);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "driver/local_int.h"
 #include "util/libclamav.h"
@@ -27,6 +28,7 @@ static const struct {
 	{ "cl_engine_set_clcb_virus_found", offsetof(struct clamav_api, engine_set_clcb_virus_found) },
 	{ "cl_load", offsetof(struct clamav_api, load) },
 	{ "cl_engine_compile", offsetof(struct clamav_api, engine_compile) },
+	{ "cl_engine_get_num", offsetof(struct clamav_api, engine_get_num) },
 	{ "cl_engine_free", offsetof(struct clamav_api, engine_free) },
 	{ "cl_scandesc_callback", offsetof(struct clamav_api, scandesc_callback) },
 	{ "cl_strerror", offsetof(struct clamav_api, strerror) },
@@ -152,6 +154,30 @@ static int set_limits(struct driver *l)
 
 /* Loads the signature databases and compiles the engine, once. Returns 0,
  * or -1 after an error naming the directory. */
+/* --max-db-age for the databases loaded here: their date (the newest of
+ * the .cvd/.cld headers) must be known and recent enough. */
+static int check_db_age(struct driver *l, const char *dir)
+{
+	int err = 0;
+	long long when;
+
+	if (l->env.max_db_age <= 0)
+		return 0;
+	when = l->api.engine_get_num(l->engine, CL_ENGINE_DB_TIME, &err);
+	if (err != CL_SUCCESS || when <= 0) {
+		report_error(l->env.msg, "the signatures in %s have no date (no .cvd or .cld): "
+			     "--max-db-age refuses to scan", dir);
+		return -1;
+	}
+	if ((long long)time(NULL) - when > l->env.max_db_age) {
+		report_error(l->env.msg, "the signatures in %s (version %lld) are older than "
+			     "--max-db-age: refusing to scan", dir,
+			     l->api.engine_get_num(l->engine, CL_ENGINE_DB_VERSION, &err));
+		return -1;
+	}
+	return 0;
+}
+
 int load_engine(struct driver *l)
 {
 	struct report *rep = l->env.msg;
@@ -203,7 +229,7 @@ int load_engine(struct driver *l)
 	}
 	report_verbose(rep, "Loaded %u signatures from %s (libclamav %s)", sigs, dir,
 		       l->api.retver());
-	return 0;
+	return check_db_age(l, dir);
 }
 
 /* The scan options clamd uses: its defaults, with the clamd.conf keys read

@@ -302,6 +302,7 @@ static int open_driver(struct scan_ctx *ctx)
 	env.allmatch = ctx->plan.allmatch;
 	env.error_tail = !ctx->plan.daemon_walk;
 	env.database = s->database;
+	env.max_db_age = s->max_db_age;
 	env.sink = results_sink(ctx->results);
 	env.msg = ctx->rep;
 	ctx->ops = driver_for(ctx->plan.driver);

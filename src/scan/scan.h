@@ -30,6 +30,7 @@ struct scan_settings {
 	bool local_fallback;     /* --local-fallback */
 	const char *no_daemon;   /* with --local-fallback: why no daemon can be tried, or NULL */
 	const char *database;    /* --database, or NULL */
+	long long max_db_age;    /* --max-db-age in seconds (a local scan checks it), or 0 */
 	int progress;            /* --progress 1, --no-progress 0, -1: on a terminal */
 	bool quiet;
 	bool no_summary;
