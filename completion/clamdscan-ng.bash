@@ -45,7 +45,7 @@ _clamdscan_ng()
 --file-list= --ping= --wait --multiscan --allmatch --remove --move= --copy=
 --no-summary --reload --infected --fdpass --stream --timeout= --max-inflight=
 --local --local-fallback --database= --socket= --host= --progress --no-progress
---json --sarif= --sarif-root= --max-db-age= --metrics= --stats --selfcheck --exclude= --exclude-dir=
+--json --sarif= --sarif-root= --max-db-age= --fail-on-limits --metrics= --stats --selfcheck --exclude= --exclude-dir=
 --include= --include-dir= --recursive -h -V -v -c -l -f -p -w -m -z -i"
         IFS=$' \n'
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -281,6 +281,7 @@ int main(int argc, char **argv)
 		.no_daemon = no_daemon[0] != '\0' ? no_daemon : NULL,
 		.database = o.database,
 		.max_db_age = o.max_db_age,
+		.fail_on_limits = o.fail_on_limits,
 		.progress = o.progress,
 		.quiet = o.quiet,
 		.no_summary = o.no_summary,

@@ -61,6 +61,8 @@ const struct option_def option_defs[] = {
 	  "Name files under DIR relative to it in the SARIF report (default: the current directory)" },
 	{ O_MAX_DB_AGE, "max-db-age", 0, true, true, false, "AGE",
 	  "Refuse to scan with signatures older than AGE (e.g. 36h, 7d) or of an unknown date" },
+	{ O_FAIL_ON_LIMITS, "fail-on-limits", 0, false, true, false, NULL,
+	  "A file over clamd's MaxFileSize or MaxScanSize (answered OK, not scanned whole) is an error" },
 	{ O_METRICS, "metrics", 0, true, true, false, "FILE",
 	  "At the end, write the run's figures to FILE for Prometheus (node_exporter's textfile collector)" },
 	{ O_STATS, "stats", 0, false, true, false, NULL,

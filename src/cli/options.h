@@ -48,6 +48,7 @@ enum opt_id {
 	/* clamdscan-ng's own */
 	O_SOCKET, O_HOST, O_TIMEOUT, O_MAX_INFLIGHT, O_LOCAL, O_LOCAL_FALLBACK, O_JSON, O_SARIF,
 	O_PROGRESS, O_NO_PROGRESS, O_METRICS, O_STATS, O_SELFCHECK, O_SARIF_ROOT, O_MAX_DB_AGE,
+	O_FAIL_ON_LIMITS,
 	O_COUNT
 };
 
@@ -108,6 +109,7 @@ struct ng_options {
 	size_t n_filters[FILTER_KINDS];
 	bool selfcheck;         /* --selfcheck: ask SELFCHECK before scanning */
 	long long max_db_age;   /* --max-db-age in seconds, or 0 */
+	bool fail_on_limits;    /* a file over the daemon's size limits is an error */
 	const char *max_db_age_arg; /* as given, for messages */
 	struct ng_daemon_arg daemons[OPTIONS_MAX_DAEMONS]; /* in the order given; replace */
 	size_t n_daemons;                                  /* clamd.conf's sockets */

@@ -210,6 +210,21 @@ void jsonout_excluded(struct jsonout *j, const char *path)
 	write_line(j, file_object(path, "excluded"));
 }
 
+void jsonout_limits(struct jsonout *j, const char *path, const char *name,
+		    unsigned long long limit, unsigned long long size)
+{
+	struct json_object *o;
+
+	flush_pending(j);
+	o = file_object(path, "limits_exceeded");
+	if (o != NULL) {
+		json_object_object_add(o, "limit", json_object_new_string(name));
+		json_object_object_add(o, "limit_bytes", json_object_new_uint64(limit));
+		json_object_object_add(o, "size", json_object_new_uint64(size));
+	}
+	write_line(j, o);
+}
+
 void jsonout_error(struct jsonout *j, const char *path, const char *message)
 {
 	struct json_object *o;
@@ -318,6 +333,12 @@ static void sink_excluded(void *self, const char *path)
 	jsonout_excluded(self, path);
 }
 
+static void sink_limits(void *self, const char *path, const char *name,
+			unsigned long long limit, unsigned long long size)
+{
+	jsonout_limits(self, path, name, limit, size);
+}
+
 static void sink_error(void *self, const char *path, const char *message)
 {
 	jsonout_error(self, path, message);
@@ -348,6 +369,7 @@ const struct output_ops jsonout_ops = {
 	.found = sink_found,
 	.ok = sink_ok,
 	.excluded = sink_excluded,
+	.limits = sink_limits,
 	.error = sink_error,
 	.action = sink_action,
 	.summary = sink_summary,

@@ -37,6 +37,11 @@ void jsonout_ok(struct jsonout *j, const char *path);
 /* {"type":"file","path":...,"result":"excluded"} */
 void jsonout_excluded(struct jsonout *j, const char *path);
 
+/* {"type":"file","path":...,"result":"limits_exceeded","limit":name,
+ * "limit_bytes":N,"size":N}: answered clean, but not scanned whole. */
+void jsonout_limits(struct jsonout *j, const char *path, const char *name,
+		    unsigned long long limit, unsigned long long size);
+
 /* {"type":"file","path":...,"result":"error","error":...}; path may be NULL. */
 void jsonout_error(struct jsonout *j, const char *path, const char *message);
 

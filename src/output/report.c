@@ -292,6 +292,14 @@ void report_excluded(struct report *r, const char *path)
 	EACH_SINK(r, excluded, path);
 }
 
+void report_limits(struct report *r, const char *path, const char *name,
+		   unsigned long long limit, unsigned long long size)
+{
+	report_warning(r, "%s: %llu bytes, over %s (%llu bytes): clamd's OK covers only what it read",
+		       path, size, name, limit);
+	EACH_SINK(r, limits, path, name, limit, size);
+}
+
 void report_error_result(struct report *r, const char *path, const char *message)
 {
 	if (path != NULL)

@@ -90,6 +90,11 @@ void report_echo_ok(struct report *r, const char *path);
 /* "path: Excluded": a target clamd.conf's rules exclude, not scanned. */
 void report_excluded(struct report *r, const char *path);
 
+/* A file answered clean although larger than the daemon's limit (name,
+ * limit bytes): a warning, and "limits_exceeded" in the reports. */
+void report_limits(struct report *r, const char *path, const char *name,
+		   unsigned long long limit, unsigned long long size);
+
 /* A daemon's error result, "path: message ERROR" (path may be NULL). */
 void report_error_result(struct report *r, const char *path, const char *message);
 

@@ -32,6 +32,9 @@ struct output_ops {
 	void (*found)(void *self, const char *path, const char *signature, int fd);
 	void (*ok)(void *self, const char *path);
 	void (*excluded)(void *self, const char *path);
+	/* a file answered clean though over the daemon's size limit name */
+	void (*limits)(void *self, const char *path, const char *name, unsigned long long limit,
+		       unsigned long long size);
 	/* a file not scanned (path NULL: the run itself) */
 	void (*error)(void *self, const char *path, const char *message);
 	/* what --move, --copy or --remove did: dest when done and moved or

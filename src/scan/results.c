@@ -16,6 +16,9 @@ struct results {
 	struct tally tally;
 	unsigned long distrust; /* protocol violations so far: a target open
 				 * during one gets no OK line */
+	const char *limit_name; /* the daemon's size limit for a clean answer, or NULL */
+	unsigned long long limit;
+	bool fail_on_limit;
 };
 
 struct target_group {
@@ -41,6 +44,31 @@ struct results *results_new(struct report *rep, const struct quarantine *q)
 	r->rep = rep;
 	r->q = q;
 	return r;
+}
+
+void results_limit(struct results *r, const char *name, unsigned long long limit, bool fail)
+{
+	r->limit_name = limit > 0 ? name : NULL;
+	r->limit = limit;
+	r->fail_on_limit = fail;
+}
+
+/* A clean answer for a file over the daemon's size limit: clamd stops
+ * reading there (or never starts), so OK means only "nothing in the part
+ * scanned". Returns the verdict to keep. */
+static enum verdict over_limit(struct results *r, const struct scan_item *it, char *msg,
+			       size_t len)
+{
+	unsigned long long size = it->size > 0 ? (unsigned long long)it->size : 0;
+
+	if (r->limit_name == NULL || size <= r->limit)
+		return VERDICT_CLEAN;
+	snprintf(msg, len, "Not scanned whole: %llu bytes, over %s (%llu bytes).", size,
+		 r->limit_name, r->limit);
+	if (r->fail_on_limit)
+		return VERDICT_ERROR;
+	report_limits(r->rep, it->shown, r->limit_name, r->limit, size);
+	return VERDICT_CLEAN;
 }
 
 void results_free(struct results *r)
@@ -143,7 +171,11 @@ static void on_end(void *arg, struct scan_item *it, enum verdict v, const char *
 	struct results *r = arg;
 	struct target_group *g = it->group;
 	bool bad = true;
+	char limit_msg[200];
 
+	if (v == VERDICT_CLEAN && !it->is_stdin && (v = over_limit(r, it, limit_msg,
+								   sizeof(limit_msg))) != VERDICT_CLEAN)
+		detail = limit_msg;
 	switch (v) {
 	case VERDICT_CLEAN:
 		/* clamdscan prints OK per target, not per file: the group does */

@@ -21,6 +21,12 @@ struct results *results_new(struct report *rep, const struct quarantine *q);
 
 void results_free(struct results *r);
 
+/* A file answered clean while larger than the daemon's limit (the smaller
+ * of clamd.conf's MaxFileSize and MaxScanSize, named name; 0: none known)
+ * was not scanned whole: said (a warning, and "limits_exceeded" in the
+ * reports), or with fail an error. */
+void results_limit(struct results *r, const char *name, unsigned long long limit, bool fail);
+
 /* The sink to give a driver. */
 struct result_sink results_sink(struct results *r);
 

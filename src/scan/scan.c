@@ -310,6 +310,22 @@ static int open_driver(struct scan_ctx *ctx)
 	return ctx->driver != NULL ? 0 : -1;
 }
 
+/* The daemon's size limit a clean answer may hide: the smaller of
+ * MaxFileSize (bigger files are not scanned at all) and MaxScanSize
+ * (scanning stops there), unless AlertExceedsMax makes clamd say so. */
+static void set_limit(struct scan_ctx *ctx)
+{
+	const struct ng_conf *c = ctx->conf;
+	uint64_t file = c->max_file_size, scan = c->max_scan_size;
+
+	if (c->alert_exceeds_max)
+		return;
+	if (file <= scan && file != CONF_UNLIMITED)
+		results_limit(ctx->results, "MaxFileSize", file, ctx->set->fail_on_limits);
+	else if (scan != CONF_UNLIMITED)
+		results_limit(ctx->results, "MaxScanSize", scan, ctx->set->fail_on_limits);
+}
+
 int scan_run(const struct scan_settings *s, const struct ng_conf *conf,
 	     const struct endpoint_list *eps, struct report *rep, const struct quarantine *q)
 {
@@ -327,6 +343,7 @@ int scan_run(const struct scan_settings *s, const struct ng_conf *conf,
 		return 2;
 	}
 	ctx.tally = results_tally(ctx.results);
+	set_limit(&ctx);
 	if (open_driver(&ctx) != 0) {
 		results_free(ctx.results);
 		return 2;

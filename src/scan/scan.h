@@ -31,6 +31,7 @@ struct scan_settings {
 	const char *no_daemon;   /* with --local-fallback: why no daemon can be tried, or NULL */
 	const char *database;    /* --database, or NULL */
 	long long max_db_age;    /* --max-db-age in seconds (a local scan checks it), or 0 */
+	bool fail_on_limits;     /* a file over the daemon's size limits is an error */
 	int progress;            /* --progress 1, --no-progress 0, -1: on a terminal */
 	bool quiet;
 	bool no_summary;
