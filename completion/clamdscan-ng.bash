@@ -28,7 +28,7 @@ _clamdscan_ng()
             COMPREPLY=($(compgen -d -- "$cur"))
             return
             ;;
-        -c | --config-file | -l | --log | -f | --file-list | --socket | --sarif | --metrics)
+        -c | --config-file | -l | --log | -f | --file-list | --socket | --sarif | --junit | --metrics)
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
@@ -45,7 +45,7 @@ _clamdscan_ng()
 --file-list= --ping= --wait --multiscan --allmatch --remove --move= --copy=
 --no-summary --reload --infected --fdpass --stream --timeout= --max-inflight=
 --local --local-fallback --database= --socket= --host= --progress --no-progress
---json --sarif= --sarif-root= --max-db-age= --fail-on-limits --metrics= --stats --selfcheck --exclude= --exclude-dir=
+--json --sarif= --junit= --sarif-root= --max-db-age= --fail-on-limits --metrics= --stats --selfcheck --exclude= --exclude-dir=
 --include= --include-dir= --recursive -h -V -v -c -l -f -p -w -m -z -i"
         IFS=$' \n'
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

@@ -15,6 +15,7 @@
 #include "cli/options.h"
 #include "core/conf.h"
 #include "output/report.h"
+#include "output/junit.h"
 #include "output/metrics.h"
 #include "output/sarif.h"
 #include "scan/scan.h"
@@ -128,6 +129,13 @@ static int open_report_files(const struct ng_options *o, struct report *rep)
 		free(base);
 		if (rc != 0) {
 			cannot_create(rep, "SARIF report", o->sarif_file);
+			return -1;
+		}
+		report_add_sink(rep, sink);
+	}
+	if (o->junit_file != NULL) {
+		if (junit_output_open(o->junit_file, &sink) != 0) {
+			cannot_create(rep, "JUnit report", o->junit_file);
 			return -1;
 		}
 		report_add_sink(rep, sink);
@@ -250,7 +258,7 @@ int main(int argc, char **argv)
 	}
 	if (eps.n > 0 && !o.local) {
 		/* what the reports say of the signatures, and whether they are current */
-		if (o.json || o.sarif_file != NULL || o.metrics_file != NULL)
+		if (o.json || o.sarif_file != NULL || o.metrics_file != NULL || o.junit_file != NULL)
 			command_signatures(&eps, &o, &rep);
 		if (o.selfcheck)
 			command_selfcheck(&eps, &o, &rep);

@@ -273,6 +273,7 @@ static enum ng_opts_status apply(struct parse *p, const struct option_def *d, co
 	case O_JSON: o->json = on; break;
 	case O_SARIF: o->sarif_file = value; break;
 	case O_METRICS: o->metrics_file = value; break;
+	case O_JUNIT: o->junit_file = value; break;
 	case O_SARIF_ROOT: o->sarif_root = value; break;
 	case O_FAIL_ON_LIMITS: o->fail_on_limits = on; break;
 	case O_MAX_DB_AGE:

@@ -48,7 +48,7 @@ enum opt_id {
 	/* clamdscan-ng's own */
 	O_SOCKET, O_HOST, O_TIMEOUT, O_MAX_INFLIGHT, O_LOCAL, O_LOCAL_FALLBACK, O_JSON, O_SARIF,
 	O_PROGRESS, O_NO_PROGRESS, O_METRICS, O_STATS, O_SELFCHECK, O_SARIF_ROOT, O_MAX_DB_AGE,
-	O_FAIL_ON_LIMITS,
+	O_FAIL_ON_LIMITS, O_JUNIT,
 	O_COUNT
 };
 
@@ -102,6 +102,7 @@ struct ng_options {
 	bool json;              /* --json: JSON Lines on stdout instead of the text report */
 	const char *sarif_file; /* --sarif=FILE, or NULL */
 	const char *metrics_file; /* --metrics=FILE, or NULL */
+	const char *junit_file; /* --junit=FILE, or NULL */
 	const char *sarif_root; /* --sarif-root=DIR, or NULL: the current directory */
 	/* clamscan's --exclude, --exclude-dir, --include, --include-dir, which
 	 * clamdscan ignores: used here, in every mode */

@@ -278,12 +278,15 @@ void report_echo_ok(struct report *r, const char *path)
 {
 	emitf(r, result_stream(r), "", "%s: OK", path);
 	EACH_SINK(r, ok, path);
+	EACH_SINK(r, target_ok, path);
 }
 
 void report_ok(struct report *r, const char *path)
 {
 	if (!r->infected_only)
 		report_echo_ok(r, path);
+	else
+		EACH_SINK(r, target_ok, path); /* not printed, still a passed test */
 }
 
 void report_excluded(struct report *r, const char *path)

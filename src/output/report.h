@@ -13,8 +13,8 @@
 
 struct progress;
 
-/* One of each kind: JSON, SARIF, metrics. */
-#define REPORT_MAX_SINKS 4
+/* One of each kind: JSON, SARIF, JUnit, metrics. */
+#define REPORT_MAX_SINKS 5
 
 /* What the user asked of the output. */
 struct report_opts {
@@ -37,7 +37,7 @@ struct report {
 	int log_errno;        /* the first write to the log that failed, or 0 */
 	int stdout_errno;     /* the first write to stdout that failed (not EPIPE), or 0 */
 	bool json;            /* --json: stdout holds JSON Lines only */
-	struct output_sink sinks[REPORT_MAX_SINKS]; /* --json, --sarif, --metrics */
+	struct output_sink sinks[REPORT_MAX_SINKS]; /* --json, --sarif, --junit, --metrics */
 	size_t n_sinks;
 	struct run_end finished;   /* as the summary said it, for the outputs' end */
 	struct tally end_tally;

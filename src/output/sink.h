@@ -31,6 +31,8 @@ struct output_ops {
 	/* fd: a descriptor of the very file found (for a fingerprint), or -1 */
 	void (*found)(void *self, const char *path, const char *signature, int fd);
 	void (*ok)(void *self, const char *path);
+	/* a command-line target ended clean, printed or not (-i) */
+	void (*target_ok)(void *self, const char *path);
 	void (*excluded)(void *self, const char *path);
 	/* a file answered clean though over the daemon's size limit name */
 	void (*limits)(void *self, const char *path, const char *name, unsigned long long limit,
