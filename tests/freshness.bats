@@ -3,10 +3,11 @@
 # scan, exit 2, when a daemon's signatures are older than AGE or their
 # date cannot be known (VERSION without one, or COMMAND UNAVAILABLE). The
 # dates come from tests/fakeclamd.py's --version. A lab clamd cannot be
-# given a dated database: clamd 1.4.6 loads a .cvd or .cld only when the
-# DSIG of its .info file verifies against ClamAV's own key (tried: a .cld
-# with a hand-written header and .info is refused as "Corrupted CVD
-# header"), and sigtool needs that key to build one; the project's test
+# given a dated database: clamd 1.4.6 loads a .cvd or .cld only with a
+# .info file whose DSIG verifies against ClamAV's own key. Tried: a .cld
+# with a hand-written header alone is "Corrupted CVD header", and with a
+# .info listing the files' sizes and SHA-256 but no DSIG, "Can't load
+# daily.info"; sigtool needs that key to build one. The project's test
 # signatures (.hdb, .ndb) have no date, which the --local case shows.
 
 bats_require_minimum_version 1.5.0
