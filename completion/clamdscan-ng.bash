@@ -32,7 +32,7 @@ _clamdscan_ng()
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
-        --host | -p | --ping | --timeout | --max-inflight | --max-db-age | --exclude | --exclude-dir | --include | --include-dir)
+        --host | -p | --ping | --timeout | --max-inflight | --max-db-age | --shard | --exclude | --exclude-dir | --include | --include-dir)
             # a value to type: nothing sensible to offer
             COMPREPLY=()
             return
@@ -45,7 +45,7 @@ _clamdscan_ng()
 --file-list= --ping= --wait --multiscan --allmatch --remove --move= --copy=
 --no-summary --reload --infected --fdpass --stream --timeout= --max-inflight=
 --local --local-fallback --database= --socket= --host= --progress --no-progress
---json --sarif= --junit= --sarif-root= --max-db-age= --fail-on-limits --metrics= --stats --selfcheck --exclude= --exclude-dir=
+--json --sarif= --junit= --shard= --sarif-root= --max-db-age= --fail-on-limits --metrics= --stats --selfcheck --exclude= --exclude-dir=
 --include= --include-dir= --recursive -h -V -v -c -l -f -p -w -m -z -i"
         IFS=$' \n'
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))

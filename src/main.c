@@ -290,6 +290,7 @@ int main(int argc, char **argv)
 		.database = o.database,
 		.max_db_age = o.max_db_age,
 		.fail_on_limits = o.fail_on_limits,
+		.shard = o.shard.n > 1 ? &o.shard : NULL,
 		.progress = o.progress,
 		.quiet = o.quiet,
 		.no_summary = o.no_summary,

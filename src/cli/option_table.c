@@ -57,6 +57,8 @@ const struct option_def option_defs[] = {
 	{ O_PROGRESS, "progress", 0, false, true, false, NULL,
 	  "Show a progress line on stderr (default: when stderr is a terminal and not --quiet)" },
 	{ O_NO_PROGRESS, "no-progress", 0, false, true, false, NULL, "Never show the progress line" },
+	{ O_SHARD, "shard", 0, true, true, false, "K/N",
+	  "Scan only the K-th of N disjoint parts of the files (by a hash of their path in the target)" },
 	{ O_JUNIT, "junit", 0, true, true, false, "FILE",
 	  "Also write a JUnit XML report to FILE (GitLab, Jenkins): a test per target and per finding" },
 	{ O_SARIF_ROOT, "sarif-root", 0, true, true, false, "DIR",

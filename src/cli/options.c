@@ -274,6 +274,11 @@ static enum ng_opts_status apply(struct parse *p, const struct option_def *d, co
 	case O_SARIF: o->sarif_file = value; break;
 	case O_METRICS: o->metrics_file = value; break;
 	case O_JUNIT: o->junit_file = value; break;
+	case O_SHARD:
+		if (shard_parse(value, &o->shard) != 0)
+			return usage_error(o, "invalid argument '%s' for --shard: expected K/N with 1 <= K <= N",
+					   value);
+		break;
 	case O_SARIF_ROOT: o->sarif_root = value; break;
 	case O_FAIL_ON_LIMITS: o->fail_on_limits = on; break;
 	case O_MAX_DB_AGE:

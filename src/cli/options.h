@@ -12,6 +12,7 @@
 
 #include "clamd/endpoint.h"
 #include "core/patterns.h"
+#include "core/shard.h"
 #include "core/result.h"
 
 /* Requests in flight with -m: see docs/benchmarks.md for the choice. */
@@ -48,7 +49,7 @@ enum opt_id {
 	/* clamdscan-ng's own */
 	O_SOCKET, O_HOST, O_TIMEOUT, O_MAX_INFLIGHT, O_LOCAL, O_LOCAL_FALLBACK, O_JSON, O_SARIF,
 	O_PROGRESS, O_NO_PROGRESS, O_METRICS, O_STATS, O_SELFCHECK, O_SARIF_ROOT, O_MAX_DB_AGE,
-	O_FAIL_ON_LIMITS, O_JUNIT,
+	O_FAIL_ON_LIMITS, O_JUNIT, O_SHARD,
 	O_COUNT
 };
 
@@ -111,6 +112,7 @@ struct ng_options {
 	bool selfcheck;         /* --selfcheck: ask SELFCHECK before scanning */
 	long long max_db_age;   /* --max-db-age in seconds, or 0 */
 	bool fail_on_limits;    /* a file over the daemon's size limits is an error */
+	struct shard shard;     /* --shard=K/N; n 0: all files */
 	const char *max_db_age_arg; /* as given, for messages */
 	struct ng_daemon_arg daemons[OPTIONS_MAX_DAEMONS]; /* in the order given; replace */
 	size_t n_daemons;                                  /* clamd.conf's sockets */

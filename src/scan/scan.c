@@ -75,6 +75,9 @@ static void on_walk_event(struct scan_ctx *ctx, struct target_group *g, const st
 	case WALK_EXCLUDED:
 		report_verbose(ctx->rep, "%s: Excluded", ev->shown);
 		break;
+	case WALK_OTHER_SHARD:
+		report_verbose(ctx->rep, "%s: left to another shard", ev->shown);
+		break;
 	case WALK_OTHER_FS:
 		report_verbose(ctx->rep, "%s: Excluded (another filesystem)", ev->shown);
 		break;
@@ -273,6 +276,7 @@ static int open_driver(struct scan_ctx *ctx)
 
 	ctx->walk.conf = ctx->conf;
 	ctx->walk.filters = s->filters;
+	ctx->walk.shard = s->shard;
 	ctx->walk.open_files = ctx->plan.open_files;
 	ctx->walk.want_path = ctx->plan.want_path;
 	ctx->walk.hold_dirs = s->action != ACTION_NONE;

@@ -8,6 +8,7 @@
 
 #include "action/quarantine.h"
 #include "core/patterns.h"
+#include "core/shard.h"
 #include "clamd/endpoint.h"
 #include "core/conf.h"
 #include "core/result.h"
@@ -32,6 +33,7 @@ struct scan_settings {
 	const char *database;    /* --database, or NULL */
 	long long max_db_age;    /* --max-db-age in seconds (a local scan checks it), or 0 */
 	bool fail_on_limits;     /* a file over the daemon's size limits is an error */
+	const struct shard *shard; /* --shard, or NULL */
 	int progress;            /* --progress 1, --no-progress 0, -1: on a terminal */
 	bool quiet;
 	bool no_summary;

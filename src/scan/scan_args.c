@@ -85,6 +85,14 @@ static void target_free(struct target *t)
 	free(t->real);
 }
 
+/* The last component of path. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}
+
 /* True when clamd.conf's ExcludePath excludes the target, by the name the
  * user gave or by the path clamd would be sent, or when it is a file the
  * command line's --exclude or --include passes over (a directory named on
@@ -135,6 +143,9 @@ static void scan_arg(struct scan_ctx *ctx, const char *arg)
 		snprintf(msg, sizeof(msg), "Not scanned: %s of this run.", own);
 		report_error_result(ctx->rep, t.shown, msg);
 		ctx->tally->errors++;
+	} else if (!t.is_dir && ctx->set->shard != NULL && !shard_mine(ctx->set->shard, base_name(t.shown))) {
+		/* another shard's: nothing said of it here, not even OK */
+		report_verbose(ctx->rep, "%s: left to another shard", t.shown);
 	} else if (target_excluded(ctx, &t)) {
 		/* not scanned, so never OK: said in clamd's word */
 		settle(ctx);

@@ -210,6 +210,17 @@ static int visit(struct walk *w, struct walk_event *ev)
 		ev->what = own->what;
 		return 1;
 	}
+	/* --shard: by the path relative to the target, the same on every machine */
+	if (e->kind == K_FILE && w->o.shard != NULL &&
+	    !shard_mine(w->o.shard, path + (strncmp(path, w->t->real, strlen(w->t->real)) == 0
+						    ? strlen(w->t->real) + (strcmp(w->t->real, "/") != 0)
+						    : 0))) {
+		free(path);
+		free(resolved);
+		free(e->name);
+		e->name = NULL;
+		return give(w, ev, WALK_OTHER_SHARD, shown, 0, false);
+	}
 	/* the command line's --exclude and the like, on the name as printed */
 	if (e->kind == K_FILE ? filters_skip_file(w->o.filters, shown)
 			      : filters_skip_dir(w->o.filters, shown)) {

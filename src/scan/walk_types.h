@@ -13,6 +13,7 @@
 #include "core/conf.h"
 #include "core/file_id.h"
 #include "core/item.h"
+#include "core/shard.h"
 
 /* At most this many files and directories the walk passes over: the
  * quarantine and the run's own files (log, SARIF, stdout, stderr). */
@@ -50,6 +51,7 @@ struct walk_opts {
 	size_t n_skip;
 	struct walk_identity daemon; /* with a daemon walk: the daemon's rights, when not ours */
 	const struct path_filters *filters; /* the command line's --exclude and the like, or NULL */
+	const struct shard *shard;           /* --shard: only this part of the files, or NULL */
 };
 
 enum walk_event_kind {
@@ -64,6 +66,7 @@ enum walk_event_kind {
 	WALK_SKIPPED,     /* the quarantine or a file of this run's own: passed over */
 	WALK_CYCLE,       /* a directory met again through a link: not entered again */
 	WALK_NOMEM,       /* out of memory for this file */
+	WALK_OTHER_SHARD, /* a file left to another --shard */
 	WALK_NEED_FDS,    /* no descriptor free to open the next file: make room (end
 			   * files in flight) and ask again; it is tried again */
 };

@@ -24,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (conf_parse(&c, "fuzz.conf", text, err, sizeof(err)) != 0 &&
 	    strncmp(err, "fuzz.conf:", 10) != 0)
 		abort(); /* every error names the file and line */
-	if (c.n_exclude > 0)
+	if (c.exclude.n > 0)
 		(void)conf_excluded(&c, "/some/path");
 	conf_free(&c);
 	free(text);
