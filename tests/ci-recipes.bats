@@ -12,9 +12,7 @@ setup_file() {
     load lab
     lab_start
     sarif_multitool_setup
-    local dir
-    dir=$("$BATS_TEST_DIRNAME/callers/deps" npm junit2json@4.0.0) || return 1
-    export JUNIT2JSON=$dir/../.bin/junit2json
+    junit2json_setup
 }
 
 teardown_file() {

@@ -9,10 +9,7 @@ bats_require_minimum_version 1.5.0
 setup_file() {
     load lab
     lab_start
-    local dir
-    dir=$("$BATS_TEST_DIRNAME/callers/deps" npm junit2json@4.0.0) || return 1
-    export JUNIT2JSON=$dir/../.bin/junit2json
-    [ -x "$JUNIT2JSON" ]
+    junit2json_setup
 }
 
 teardown_file() {

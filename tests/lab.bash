@@ -246,7 +246,7 @@ ng_capture() {
     echo "$err"
 }
 
-# ---- SARIF validation ----------------------------------------------------------
+# ---- report validators ---------------------------------------------------------
 
 # sarif_multitool_setup: Microsoft's SARIF validator from the npm registry
 # (pinned), via tests/callers/deps; exports SARIF_MULTITOOL. Call in
@@ -256,6 +256,15 @@ sarif_multitool_setup() {
     dir=$("$LAB_REPO/tests/callers/deps" npm @microsoft/sarif-multitool@5.7.0) || return 1
     export SARIF_MULTITOOL=$dir/../../.bin/sarif-multitool
     [ -x "$SARIF_MULTITOOL" ]
+}
+
+# junit2json_setup: junit2json, a JUnit XML consumer, from the npm registry
+# (pinned); exports JUNIT2JSON. Call in setup_file.
+junit2json_setup() {
+    local dir
+    dir=$("$LAB_REPO/tests/callers/deps" npm junit2json@4.0.0) || return 1
+    export JUNIT2JSON=$dir/../.bin/junit2json
+    [ -x "$JUNIT2JSON" ]
 }
 
 # sarif_valid FILE: Microsoft's SARIF Multitool finds no error in it
