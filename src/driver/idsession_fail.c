@@ -134,9 +134,9 @@ void ended_with_held(struct driver *e, struct daemon_state *d)
 	unsigned n = drop_held(e, d);
 
 	if (n > 0)
-		report_error(e->env.msg, "clamd at %s: gone right after answering: a daemon being "
-			     "stopped cuts scans short and still answers OK; sending %u file%s again",
-			     d->s->ep->name, n, n == 1 ? "" : "s");
+		report_warning(e->env.msg, "clamd at %s: gone right after answering: a daemon being "
+			       "stopped cuts scans short and still answers OK; sending %u file%s again",
+			       d->s->ep->name, n, n == 1 ? "" : "s");
 }
 
 /* The session is unusable: what it owes is queued again (see above); a
@@ -146,6 +146,7 @@ void session_broken(struct driver *e, struct session *s)
 	struct daemon_state *d = state_of(s);
 	struct requeue q = { .e = e, .d = d };
 	bool several = e->n > 1;
+	bool violated = s->violated;
 
 	session_close(s);
 	q.charge = s->violated || d->answered == 0;
@@ -158,13 +159,17 @@ void session_broken(struct driver *e, struct session *s)
 	s->violated = false;
 	if (interrupt_signal() != 0)
 		return; /* a wait cut short by the signal: abandon() says the rest */
+	/* Requests sent again lose nothing: a warning, unless the daemon broke
+	 * the protocol; a resend that fails is an error of its own later. */
 	if (q.requeued > 0 && several)
-		report_error(e->env.msg, "%s; sending %u unanswered request%s to %s", s->why, q.requeued,
-			     q.requeued == 1 ? "" : "s",
-			     d->dead ? "the other daemons" : "whichever daemon is free first");
+		(violated ? report_error : report_warning)(
+			e->env.msg, "%s; sending %u unanswered request%s to %s", s->why, q.requeued,
+			q.requeued == 1 ? "" : "s",
+			d->dead ? "the other daemons" : "whichever daemon is free first");
 	else if (q.requeued > 0)
-		report_error(e->env.msg, "%s; sending %u unanswered request%s again on a new session",
-			     s->why, q.requeued, q.requeued == 1 ? "" : "s");
+		(violated ? report_error : report_warning)(
+			e->env.msg, "%s; sending %u unanswered request%s again on a new session", s->why,
+			q.requeued, q.requeued == 1 ? "" : "s");
 	else
 		report_error(e->env.msg, "%s", s->why);
 }
