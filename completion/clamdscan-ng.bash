@@ -32,7 +32,7 @@ _clamdscan_ng()
             COMPREPLY=($(compgen -f -- "$cur"))
             return
             ;;
-        --host | -p | --ping | --timeout | --max-inflight | --max-db-age | --shard | --exclude | --exclude-dir | --include | --include-dir)
+        --host | --pool | --pool-refresh | -p | --ping | --timeout | --max-inflight | --max-db-age | --shard | --exclude | --exclude-dir | --include | --include-dir)
             # a value to type: nothing sensible to offer
             COMPREPLY=()
             return
@@ -44,7 +44,7 @@ _clamdscan_ng()
         local opts="--help --version --verbose --quiet --stdout --config-file= --log=
 --file-list= --ping= --wait --multiscan --allmatch --remove --move= --copy=
 --no-summary --reload --infected --fdpass --stream --timeout= --max-inflight=
---local --local-fallback --database= --socket= --host= --progress --no-progress
+--local --local-fallback --database= --socket= --host= --pool= --pool-refresh= --progress --no-progress
 --json --sarif= --junit= --shard= --sarif-root= --max-db-age= --fail-on-limits --metrics= --stats --selfcheck --exclude= --exclude-dir=
 --include= --include-dir= --recursive -h -V -v -c -l -f -p -w -m -z -i"
         IFS=$' \n'

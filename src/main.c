@@ -282,6 +282,7 @@ int main(int argc, char **argv)
 		.fdpass = o.fdpass,
 		.action = o.action,
 		.timeout = o.timeout,
+		.pool_refresh = o.pool_refresh,
 		.max_inflight = o.max_inflight,
 		.max_inflight_given = o.max_inflight_given,
 		.local = o.local,

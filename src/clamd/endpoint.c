@@ -79,27 +79,32 @@ static int add_unix(struct endpoint_list *out, const char *path, const char *wha
 	return 0;
 }
 
-/* Resolves host (NULL = loopback) and appends each address. what names the
- * setting in messages ("TCPAddr ", "--host="). */
-static int add_tcp(struct endpoint_list *out, const char *host, unsigned port, const char *what,
-		   const char *label, char *err, size_t errlen)
+/* Resolves host (NULL = loopback) into at most max endpoints at out (the
+ * same address given twice kept once); *n says how many. what names the
+ * setting in messages ("TCPAddr ", "--host="); label is how clamdscan
+ * names it, NULL for the address itself. */
+static int resolve_tcp(const char *host, unsigned port, const char *what, const char *label,
+		       const char *shown, struct endpoint *out, size_t max, size_t *n, char *err,
+		       size_t errlen)
 {
 	struct addrinfo hints, *res = NULL, *ai;
 	char portstr[16], numeric[INET6_ADDRSTRLEN];
 	int rc;
 
+	*n = 0;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	snprintf(portstr, sizeof(portstr), "%u", port);
 	rc = getaddrinfo(host, portstr, &hints, &res);
 	if (rc != 0) {
-		snprintf(err, errlen, "%s%s: cannot resolve: %s", what, host ? host : "localhost",
-			 gai_strerror(rc));
+		snprintf(err, errlen, "%s%s: cannot resolve: %s", what,
+			 shown != NULL ? shown : host != NULL ? host : "localhost", gai_strerror(rc));
 		return -1;
 	}
-	for (ai = res; ai != NULL && out->n < ENDPOINT_MAX; ai = ai->ai_next) {
-		struct endpoint *e = &out->ep[out->n];
+	for (ai = res; ai != NULL && *n < max; ai = ai->ai_next) {
+		struct endpoint *e = &out[*n];
+		bool seen = false;
 
 		if (ai->ai_addrlen > sizeof(e->addr))
 			continue;
@@ -107,8 +112,11 @@ static int add_tcp(struct endpoint_list *out, const char *host, unsigned port, c
 		e->kind = ENDPOINT_TCP;
 		memcpy(&e->addr, ai->ai_addr, ai->ai_addrlen);
 		e->addrlen = ai->ai_addrlen;
+		for (size_t k = 0; k < *n && !seen; k++)
+			seen = endpoint_same_addr(&out[k], e);
+		if (seen)
+			continue;
 		e->local = endpoint_addr_is_local(ai->ai_addr, ai->ai_addrlen);
-		e->daemon = out->n_daemons;
 		if (getnameinfo(ai->ai_addr, ai->ai_addrlen, numeric, sizeof(numeric), NULL, 0,
 				NI_NUMERICHOST) != 0)
 			snprintf(numeric, sizeof(numeric), "?");
@@ -117,9 +125,44 @@ static int add_tcp(struct endpoint_list *out, const char *host, unsigned port, c
 		else
 			snprintf(e->name, sizeof(e->name), "%s:%u", numeric, port);
 		snprintf(e->label, sizeof(e->label), "%s", label != NULL ? label : e->name);
-		out->n++;
+		(*n)++;
 	}
 	freeaddrinfo(res);
+	return 0;
+}
+
+/* Resolves host and appends each address, all one daemon. */
+static int add_tcp(struct endpoint_list *out, const char *host, unsigned port, const char *what,
+		   const char *label, char *err, size_t errlen)
+{
+	size_t n;
+
+	if (resolve_tcp(host, port, what, label, NULL, &out->ep[out->n], ENDPOINT_MAX - out->n, &n,
+			err, errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		out->ep[out->n + i].daemon = out->n_daemons;
+	out->n += n;
+	return 0;
+}
+
+bool endpoint_same_addr(const struct endpoint *a, const struct endpoint *b)
+{
+	return a->kind == b->kind && a->addrlen == b->addrlen &&
+	       memcmp(&a->addr, &b->addr, a->addrlen) == 0;
+}
+
+int endpoint_resolve_pool(const struct pool_name *p, unsigned pool_id, struct endpoint *out,
+			  size_t max, size_t *n, char *err, size_t errlen)
+{
+	if (resolve_tcp(p->host, p->port, "--pool=", NULL, p->arg, out, max, n, err, errlen) != 0)
+		return -1;
+	if (*n == 0) {
+		snprintf(err, errlen, "--pool=%s: resolves to no address that can be used", p->arg);
+		return -1;
+	}
+	for (size_t i = 0; i < *n; i++)
+		out[i].pool = pool_id;
 	return 0;
 }
 
@@ -127,6 +170,7 @@ int endpoints_from_conf(const struct ng_conf *c, struct endpoint_list *out, char
 			size_t errlen)
 {
 	out->n = 0;
+	out->n_pools = 0;
 	out->n_daemons = 0; /* every socket of one clamd.conf reaches one daemon */
 	if (c->local_socket != NULL && add_unix(out, c->local_socket, "LocalSocket ", err, errlen) != 0)
 		return -1;
@@ -225,6 +269,7 @@ int endpoints_from_args(const struct ng_daemon_arg *d, size_t n, struct endpoint
 
 	out->n = 0;
 	out->n_daemons = 0;
+	out->n_pools = 0;
 	for (size_t i = 0; i < n; i++, out->n_daemons++) {
 		if (!d[i].tcp) {
 			if (add_unix(out, d[i].value, "--socket=", err, errlen) != 0)
@@ -236,8 +281,31 @@ int endpoints_from_args(const struct ng_daemon_arg *d, size_t n, struct endpoint
 			return -1;
 		}
 		if (out->n >= ENDPOINT_MAX) {
-			snprintf(err, errlen, "--host=%s: more than %d daemons", d[i].value, ENDPOINT_MAX);
+			snprintf(err, errlen, "--%s=%s: more than %d daemons", d[i].pool ? "pool" : "host",
+				 d[i].value, ENDPOINT_MAX);
 			return -1;
+		}
+		if (d[i].pool) {
+			struct pool_name *p = &out->pools[out->n_pools];
+			size_t got;
+
+			if (out->n_pools >= POOL_MAX) {
+				snprintf(err, errlen, "--pool=%s: more than %d pools", d[i].value, POOL_MAX);
+				return -1;
+			}
+			snprintf(p->host, sizeof(p->host), "%s", host);
+			p->port = port;
+			p->arg = d[i].value;
+			out->n_pools++;
+			if (endpoint_resolve_pool(p, (unsigned)out->n_pools, &out->ep[out->n],
+						  ENDPOINT_MAX - out->n, &got, err, errlen) != 0)
+				return -1;
+			/* each address its own daemon; the loop counts the last */
+			for (size_t k = 0; k < got; k++)
+				out->ep[out->n + k].daemon = out->n_daemons + (unsigned)k;
+			out->n += got;
+			out->n_daemons += (unsigned)got - 1;
+			continue;
 		}
 		if (add_tcp(out, host, port, "--host=", NULL, err, errlen) != 0)
 			return -1;

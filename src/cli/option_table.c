@@ -42,6 +42,13 @@ const struct option_def option_defs[] = {
 	{ O_HOST, "host", 0, true, true, true, "HOST[:PORT]",
 	  "Use clamd at HOST, port 3310 by default ([ADDRESS]:PORT for IPv6; repeatable: a scan "
 	  "is spread over several daemons)" },
+	{ O_POOL, "pool", 0, true, true, true, "NAME[:PORT]",
+	  "Spread the scan over every address NAME resolves to (A and AAAA), each one daemon, "
+	  "port 3310 by default; NAME is resolved again when a daemon fails and every "
+	  "--pool-refresh seconds (repeatable; files are streamed)" },
+	{ O_POOL_REFRESH, "pool-refresh", 0, true, true, false, "SECONDS",
+	  "With --pool: resolve the names again at most every SECONDS during a scan (default 30, "
+	  "0 = only when a daemon fails)" },
 	{ O_TIMEOUT, "timeout", 0, true, true, false, "SECONDS",
 	  "Give up on a daemon silent for SECONDS (default 300, 0 = wait forever)" },
 	{ O_MAX_INFLIGHT, "max-inflight", 0, true, true, false, "N",

@@ -169,22 +169,24 @@ static void option_label(char *buf, size_t len, const char *name, char shortopt)
 		snprintf(buf, len, "--%s", name);
 }
 
-/* Records --socket (tcp false) or --host after checking its form; the
- * host is resolved later, when the endpoints are built. */
-static enum ng_opts_status add_daemon(struct ng_options *o, bool tcp, const char *arg)
+/* Records --socket (tcp false), --host or --pool after checking its form;
+ * the name is resolved later, when the endpoints are built. */
+static enum ng_opts_status add_daemon(struct ng_options *o, bool tcp, bool pool, const char *arg)
 {
+	const char *opt = pool ? "pool" : tcp ? "host" : "socket";
 	char host[256], why[200];
 	unsigned port;
 
 	if (arg[0] == '\0')
-		return usage_error(o, "--%s needs a %s, not an empty value", tcp ? "host" : "socket",
-				   tcp ? "HOST[:PORT]" : "socket path");
+		return usage_error(o, "--%s needs a %s, not an empty value", opt,
+				   pool ? "NAME[:PORT]" : tcp ? "HOST[:PORT]" : "socket path");
 	if (tcp && endpoint_parse_host(arg, host, sizeof(host), &port, why, sizeof(why)) != 0)
-		return usage_error(o, "invalid argument '%s' for --host: %s", arg, why);
+		return usage_error(o, "invalid argument '%s' for --%s: %s", arg, opt, why);
 	if (o->n_daemons >= OPTIONS_MAX_DAEMONS)
-		return usage_error(o, "too many --socket and --host options: at most %d",
+		return usage_error(o, "too many --socket, --host and --pool options: at most %d",
 				   OPTIONS_MAX_DAEMONS);
 	o->daemons[o->n_daemons].tcp = tcp;
+	o->daemons[o->n_daemons].pool = pool;
 	o->daemons[o->n_daemons].value = arg;
 	o->n_daemons++;
 	return OPTS_OK;
@@ -255,8 +257,14 @@ static enum ng_opts_status apply(struct parse *p, const struct option_def *d, co
 	case O_RELOAD: p->reload = on; break;
 	case O_FDPASS: o->fdpass = on; break;
 	case O_STREAM: o->stream = on; break;
-	case O_SOCKET: return add_daemon(o, false, value);
-	case O_HOST: return add_daemon(o, true, value);
+	case O_SOCKET: return add_daemon(o, false, false, value);
+	case O_HOST: return add_daemon(o, true, false, value);
+	case O_POOL: return add_daemon(o, true, true, value);
+	case O_POOL_REFRESH:
+		if (parse_uint(value, 0, 86400, &o->pool_refresh) != 0)
+			return usage_error(o, "invalid argument '%s' for --pool-refresh: expected whole seconds "
+					   "(0 = only when a daemon fails)", value);
+		break;
 	case O_TIMEOUT:
 		if (parse_uint(value, 0, 86400 * 365, &o->timeout) != 0)
 			return usage_error(o, "invalid argument '%s' for --timeout: expected whole seconds (0 = no limit)",
@@ -433,7 +441,7 @@ static enum ng_opts_status settle(struct parse *p)
 				   : o->wait ? "--wait" : "--ping");
 	if (o->local && o->n_daemons > 0)
 		return usage_error(o, "--local never contacts a daemon: it cannot be combined with %s",
-				   o->daemons[0].tcp ? "--host" : "--socket");
+				   o->daemons[0].pool ? "--pool" : o->daemons[0].tcp ? "--host" : "--socket");
 	/* the same precedence whatever the order on the command line */
 	if (p->help)
 		o->command = CMD_HELP;
@@ -460,6 +468,7 @@ enum ng_opts_status options_parse(int argc, char **argv, struct ng_options *o)
 	p.o = o;
 	o->command = CMD_SCAN;
 	o->timeout = 300;
+	o->pool_refresh = OPTIONS_DEFAULT_POOL_REFRESH;
 	o->max_inflight = OPTIONS_DEFAULT_INFLIGHT;
 	o->progress = -1;
 	for (i = 1; i < argc && st == OPTS_OK; i++) {

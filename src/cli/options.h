@@ -19,12 +19,15 @@
 #define OPTIONS_DEFAULT_INFLIGHT 16
 /* Each request in flight holds a descriptor: keep well under RLIMIT_NOFILE. */
 #define OPTIONS_MAX_INFLIGHT 256
-/* --socket and --host given, at most this many in all. */
+/* --socket, --host and --pool given, at most this many in all. */
 #define OPTIONS_MAX_DAEMONS 16
 /* --exclude, --include and their -dir forms: at most this many of each. */
 #define OPTIONS_MAX_FILTERS 64
 /* Warnings kept for ignored options; further ones are counted. */
 #define OPTIONS_MAX_WARNINGS 64
+
+/* How often a --pool's name is resolved again during a scan, by default. */
+#define OPTIONS_DEFAULT_POOL_REFRESH 30
 
 /* Exit status of a --ping value clamdscan cannot read (its CL_ERROR). */
 #define EXIT_BAD_PING 34
@@ -49,7 +52,7 @@ enum opt_id {
 	/* clamdscan-ng's own */
 	O_SOCKET, O_HOST, O_TIMEOUT, O_MAX_INFLIGHT, O_LOCAL, O_LOCAL_FALLBACK, O_JSON, O_SARIF,
 	O_PROGRESS, O_NO_PROGRESS, O_METRICS, O_STATS, O_SELFCHECK, O_SARIF_ROOT, O_MAX_DB_AGE,
-	O_FAIL_ON_LIMITS, O_JUNIT, O_SHARD,
+	O_FAIL_ON_LIMITS, O_JUNIT, O_SHARD, O_POOL, O_POOL_REFRESH,
 	O_COUNT
 };
 
@@ -95,6 +98,7 @@ struct ng_options {
 	const char *ping_arg;    /* --ping's A[:I], read when used (options_ping_values) */
 	bool ping_given;
 	unsigned timeout; /* --timeout seconds; 0 = wait forever */
+	unsigned pool_refresh; /* --pool-refresh seconds; 0 = only when a daemon fails */
 	unsigned max_inflight; /* -m per-file requests in flight (local: threads) */
 	bool max_inflight_given;
 	bool local;          /* --local: scan here with libclamav, never a daemon */

@@ -35,6 +35,9 @@ struct driver_env {
 	const struct endpoint *const *daemons;   /* one address each; none for local */
 	size_t n_daemons;
 	unsigned timeout;                        /* --timeout: seconds of silence allowed */
+	const struct pool_name *pools;           /* --pool names: resolved again while scanning */
+	size_t n_pools;
+	unsigned pool_refresh;                   /* at most this often (s); 0: only on failure */
 	unsigned window;                         /* requests in flight per daemon (local: threads) */
 	unsigned fds_per_item;                   /* descriptors a submitted item holds until it ends */
 	bool ordered;                            /* outcomes in submission order (no -m) */

@@ -102,7 +102,7 @@ static struct daemon_state *pick(struct driver *e)
 		struct daemon_state *d = &e->d[i];
 		struct session *s = d->s;
 
-		if (d->dead || s->tr->inflight >= e->window || (s->open && s->ended))
+		if (!usable(d) || s->tr->inflight >= e->window || (s->open && s->ended))
 			continue;
 		if (s->open && tracker_ids_used_up(s->tr)) {
 			if (s->tr->inflight > 0 || d->held > 0 || s->tr->ping_out)
@@ -187,7 +187,7 @@ static int wait_any(struct driver *e)
 		struct session *s = d->s;
 		int64_t t = -1;
 
-		if (d->dead)
+		if (d->dead || (d->retired && !s->open))
 			continue;
 		if (s->open) {
 			p[np] = (struct pollfd){ .fd = s->conn.fd, .events = POLLIN };
@@ -197,9 +197,15 @@ static int wait_any(struct driver *e)
 				if (s->conn.timeout > 0)
 					t = s->deadline;
 			}
-		} else if (e->pend_count > 0) {
+		} else if (e->pend_count > 0 && usable(d)) {
 			t = d->retry_at;
 		}
+		if (t >= 0 && (wake < 0 || t < wake))
+			wake = t;
+	}
+	if (e->pend_count > 0) {
+		int64_t t = pool_wake(e); /* a pool may have grown */
+
 		if (t >= 0 && (wake < 0 || t < wake))
 			wake = t;
 	}
@@ -243,12 +249,15 @@ static int wait_any(struct driver *e)
 
 /* ---- the drive loop ----------------------------------------------------------- */
 
-/* True when every daemon has been given up on. */
+/* True when no daemon can take a request, nor owes an answer. */
 static bool all_dead(const struct driver *e)
 {
-	for (size_t i = 0; i < e->n; i++)
-		if (!e->d[i].dead)
+	for (size_t i = 0; i < e->n; i++) {
+		const struct daemon_state *d = &e->d[i];
+
+		if (usable(d) || (d->retired && d->s->open && awaits_answer(d->s)))
 			return false;
+	}
 	return true;
 }
 
@@ -264,9 +273,15 @@ static void drive(struct driver *e, bool drain)
 			abandon(e);
 			break;
 		}
+		pool_tick(e, false);
 		for (size_t i = 0; i < e->n; i++)
 			if (want_ping(e, &e->d[i]))
 				send_ping(e, &e->d[i]);
+		if (all_dead(e) && e->env.n_pools > 0 && e->resolve_due) {
+			pool_tick(e, true); /* the last one failed: the name may list others now */
+			if (!all_dead(e))
+				continue;
+		}
 		if (all_dead(e)) {
 			while (e->pend_count > 0)
 				fail_unanswered(e, pop_front(e), e->last_why);
@@ -352,6 +367,7 @@ static struct driver *idsession_open(const struct driver_env *env)
 		e->n++;
 	}
 	size_window(e);
+	pool_start(e);
 	return e;
 fail:
 	idsession_close(e);

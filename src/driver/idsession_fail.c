@@ -30,7 +30,7 @@
 static bool others_alive(const struct driver *e, const struct daemon_state *d)
 {
 	for (size_t i = 0; i < e->n; i++)
-		if (&e->d[i] != d && !e->d[i].dead)
+		if (&e->d[i] != d && usable(&e->d[i]))
 			return true;
 	return false;
 }
@@ -62,6 +62,8 @@ static int64_t back_off_ms(unsigned restarts)
 static void count_failure(struct driver *e, struct daemon_state *d)
 {
 	d->restarts++;
+	if (d->pool != 0)
+		e->resolve_due = true; /* the pool's name may say where it went */
 	if (d->restarts > MAX_RESTARTS)
 		d->dead = true;
 	if (d->dead)
@@ -145,7 +147,7 @@ void session_broken(struct driver *e, struct session *s)
 {
 	struct daemon_state *d = state_of(s);
 	struct requeue q = { .e = e, .d = d };
-	bool several = e->n > 1;
+	bool several = e->n > 1 || e->env.n_pools > 0;
 	bool violated = s->violated;
 
 	session_close(s);
@@ -185,13 +187,15 @@ void start_failed(struct driver *e, struct daemon_state *d)
 	struct session *s = d->s;
 
 	count_failure(e, d);
+	/* an error only when files are lost by it: no one else to take them */
 	if (d->restarts == 1 && d->dead && others_alive(e, d))
-		report_error(e->env.msg, "%s; its files go to the other daemons", s->why);
+		report_warning(e->env.msg, "%s; its files go to the other daemons", s->why);
 	else if (d->restarts == 1)
-		report_error(e->env.msg, "%s", s->why);
+		(d->dead ? report_error : report_warning)(e->env.msg, "%s", s->why);
 	else if (d->dead)
-		report_error(e->env.msg, "%s; giving up after %u attempts%s", s->why, d->restarts,
-			     others_alive(e, d) ? "; its files go to the other daemons" : "");
+		(others_alive(e, d) ? report_warning : report_error)(
+			e->env.msg, "%s; giving up after %u attempts%s", s->why, d->restarts,
+			others_alive(e, d) ? "; its files go to the other daemons" : "");
 }
 
 /* Checks the daemon's commands once, then opens a session. */

@@ -25,7 +25,16 @@ struct daemon_state {
 	int64_t retry_at;    /* closed after a failure: not reopened before (ms) */
 	struct request *held_head, *held_tail; /* answered OKs waiting for proof */
 	unsigned held;
+	unsigned pool;       /* the --pool it is an address of, 1-based; 0: none */
+	bool retired;        /* its address left the pool: sent nothing new, its
+			      * answers still read */
 };
+
+/* Whether d may be sent new requests (now or after its rest). */
+static inline bool usable(const struct daemon_state *d)
+{
+	return !d->dead && !d->retired;
+}
 
 /* The order list's link lives beside the request: a request is in it from
  * submission to its end, whatever other list holds it meanwhile. */
@@ -53,6 +62,13 @@ struct driver {
 	struct request *sending; /* the request being written, whose answer must wait */
 	char last_why[160];      /* why the last daemon given up on failed */
 	char *buf;               /* REQUEST_BUFFER bytes for sends */
+	/* --pool: addresses found after the start, and when to resolve again */
+	struct endpoint added[ENDPOINT_MAX];
+	size_t n_added;
+	int64_t next_resolve, last_resolve; /* ms */
+	bool resolve_due;        /* a pool's daemon failed since the last resolution */
+	bool pool_full_said;
+	bool pool_failed_said[POOL_MAX];
 };
 
 /* The daemon s belongs to. */
@@ -73,6 +89,11 @@ struct request *unhold(struct daemon_state *d);
 void count_final(struct daemon_state *d);
 void answered(struct driver *e, struct daemon_state *d, struct request *req);
 int on_record(void *arg, struct session *s, char *rec);
+
+/* idsession_pool.c: --pool's names resolved again while scanning. */
+void pool_start(struct driver *e);
+void pool_tick(struct driver *e, bool force);
+int64_t pool_wake(const struct driver *e);
 
 /* idsession_fail.c: sessions failing, and stopping on a signal. */
 void ended_with_held(struct driver *e, struct daemon_state *d);

@@ -256,7 +256,11 @@ static int open_driver(struct scan_ctx *ctx)
 	}
 	/* as asked, whether or not they all answer: a scan does not change its
 	 * transport (nor its -z) with the health of the daemons */
-	in.several = ctx->endpoints->n_daemons > 1;
+	in.several = ctx->endpoints->n_daemons > 1 || ctx->endpoints->n_pools > 0;
+	/* a pool's members come and go under the scan, and an address says
+	 * nothing of which files a daemon sees: their contents are sent */
+	if (ctx->endpoints->n_pools > 0)
+		in.daemon_local = in.unix_socket = false;
 	in.stream = s->stream;
 	in.fdpass = s->fdpass;
 	in.multiscan = s->multiscan;
@@ -299,6 +303,9 @@ static int open_driver(struct scan_ctx *ctx)
 	env.daemons = ctx->daemons;
 	env.n_daemons = in.local ? 0 : ctx->n_daemons;
 	env.timeout = s->timeout;
+	env.pools = ctx->endpoints->pools;
+	env.n_pools = in.local ? 0 : ctx->endpoints->n_pools;
+	env.pool_refresh = s->pool_refresh;
 	env.ordered = ctx->plan.ordered;
 	env.window = in.local ? local_threads(s) : ctx->plan.ordered ? PIPELINE_WINDOW : s->max_inflight;
 	env.request = ctx->plan.request;

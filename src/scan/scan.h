@@ -25,6 +25,7 @@ struct scan_settings {
 	bool fdpass;
 	enum ng_action action;
 	unsigned timeout;
+	unsigned pool_refresh;   /* --pool-refresh seconds */
 	unsigned max_inflight;
 	bool max_inflight_given;
 	bool local;              /* --local */

@@ -1,0 +1,145 @@
+/* --pool: every address a name resolves to is a daemon of the scan, as a
+ * Kubernetes headless Service or Consul's DNS lists a fleet. The names are
+ * resolved again when one of their daemons fails and every --pool-refresh
+ * seconds: a new address becomes a new daemon; a vanished one is retired:
+ * sent nothing new, told END, its answers still read, so no file is lost
+ * or sent twice; one that comes back is used again. A lookup that fails
+ * keeps the daemons the pool had: a DNS hiccup must not empty the scan. */
+#include "config.h"
+
+#include <string.h>
+
+#include "driver/idsession_int.h"
+
+/* Resolutions caused by failures come at most this often. */
+#define RESOLVE_MIN_GAP_MS 1000
+
+void pool_start(struct driver *e)
+{
+	int64_t now = session_now_ms();
+
+	for (size_t i = 0; i < e->n; i++)
+		e->d[i].pool = e->d[i].s->ep->pool;
+	e->last_resolve = now;
+	e->next_resolve = now + (int64_t)e->env.pool_refresh * 1000;
+}
+
+/* Says nothing new to d and lets it finish what it has. */
+static void retire(struct driver *e, struct daemon_state *d)
+{
+	struct session *s = d->s;
+
+	d->retired = true;
+	report_verbose(e->env.msg, "clamd pool %s: %s is gone from it; finishing what it has",
+		       e->env.pools[d->pool - 1].arg, s->ep->name);
+	if (!s->open || s->ended)
+		return;
+	if (s->tr->inflight == 0 && !s->tr->ping_out && d->held == 0)
+		session_end(s);
+	else if (session_send_end(s) != 0)
+		session_broken(e, s);
+}
+
+/* A new address of pool p: a new daemon, used from the next request on. */
+static void join(struct driver *e, const struct endpoint *ep)
+{
+	struct daemon_state *d;
+	struct session *s;
+
+	if (e->n >= ENDPOINT_MAX || e->n_added >= ENDPOINT_MAX) {
+		if (!e->pool_full_said)
+			report_warning(e->env.msg, "clamd pool %s: more addresses than the %d daemons one "
+				       "scan can use; %s and later ones are left out",
+				       e->env.pools[ep->pool - 1].arg, ENDPOINT_MAX, ep->name);
+		e->pool_full_said = true;
+		return;
+	}
+	e->added[e->n_added] = *ep;
+	s = session_new(&e->set, &e->added[e->n_added]);
+	if (s == NULL) {
+		report_warning(e->env.msg, "clamd pool %s: out of memory for %s; scanning without it",
+			       e->env.pools[ep->pool - 1].arg, ep->name);
+		return;
+	}
+	e->n_added++;
+	d = &e->d[e->n];
+	memset(d, 0, sizeof(*d));
+	d->s = s;
+	d->pool = ep->pool;
+	s->owner = d;
+	e->set.s[e->set.n++] = s;
+	e->n++;
+	/* with -m each daemon brings its own window, within the descriptors' budget */
+	if (!e->env.ordered && e->total_window + e->window <= e->max_outstanding)
+		e->total_window += e->window;
+	report_verbose(e->env.msg, "clamd pool %s: %s joined", e->env.pools[ep->pool - 1].arg,
+		       ep->name);
+}
+
+/* Compares pool p's daemons with what its name resolves to now. */
+static void refresh_pool(struct driver *e, unsigned p)
+{
+	struct endpoint got[ENDPOINT_MAX];
+	char err[400];
+	size_t n, had = e->n;
+
+	if (endpoint_resolve_pool(&e->env.pools[p - 1], p, got, ENDPOINT_MAX, &n, err,
+				  sizeof(err)) != 0) {
+		if (!e->pool_failed_said[p - 1])
+			report_warning(e->env.msg, "%s; going on with the daemons it had", err);
+		e->pool_failed_said[p - 1] = true;
+		return;
+	}
+	e->pool_failed_said[p - 1] = false;
+	for (size_t i = 0; i < had; i++) {
+		struct daemon_state *d = &e->d[i];
+		bool listed = false;
+
+		if (d->pool != p)
+			continue;
+		for (size_t k = 0; k < n && !listed; k++)
+			listed = endpoint_same_addr(d->s->ep, &got[k]);
+		if (!listed && !d->retired) {
+			retire(e, d);
+		} else if (listed && d->retired) {
+			d->retired = false;
+			report_verbose(e->env.msg, "clamd pool %s: %s is back",
+				       e->env.pools[p - 1].arg, d->s->ep->name);
+		}
+	}
+	for (size_t k = 0; k < n; k++) {
+		bool known = false;
+
+		for (size_t i = 0; i < e->n && !known; i++)
+			known = e->d[i].pool == p && endpoint_same_addr(e->d[i].s->ep, &got[k]);
+		if (!known)
+			join(e, &got[k]);
+	}
+}
+
+/* Resolves the names again when it is time, or when a daemon failed (no
+ * more often than RESOLVE_MIN_GAP_MS unless force: every daemon is gone). */
+void pool_tick(struct driver *e, bool force)
+{
+	int64_t now = session_now_ms();
+	bool periodic = e->env.pool_refresh > 0 && now >= e->next_resolve;
+	bool failed = e->resolve_due && (force || now - e->last_resolve >= RESOLVE_MIN_GAP_MS);
+
+	if (e->env.n_pools == 0 || !(periodic || failed))
+		return;
+	e->resolve_due = false;
+	e->last_resolve = now;
+	e->next_resolve = now + (int64_t)e->env.pool_refresh * 1000;
+	for (unsigned p = 1; p <= e->env.n_pools; p++)
+		refresh_pool(e, p);
+}
+
+/* When the drive loop must wake to resolve again; -1: no need. */
+int64_t pool_wake(const struct driver *e)
+{
+	if (e->env.n_pools == 0)
+		return -1;
+	if (e->resolve_due)
+		return e->last_resolve + RESOLVE_MIN_GAP_MS;
+	return e->env.pool_refresh > 0 ? e->next_resolve : -1;
+}
