@@ -47,10 +47,11 @@ static int fildes_send(struct session *s, struct request *req, char *buf, uint64
 	(void)buf;
 	(void)limit;
 	rewind_for(req);
-	if (session_send(s, "zFILDES", 8, -1) != 0)
-		return -1;
-	/* the descriptor rides on one dummy byte, as clamd requires */
-	return session_send(s, "", 1, req->item->fd);
+	/* the descriptor rides on the byte after the command, as clamd
+	 * requires; one send, not clamdscan's two: clamd takes the byte in the
+	 * same read as the command, and a read never goes past a message that
+	 * carries descriptors, so the next command cannot claim this one */
+	return session_send(s, "zFILDES\0", 9, req->item->fd);
 }
 
 static bool fildes_names(const struct scan_item *it, const char *path)
