@@ -78,27 +78,22 @@ static int queue(struct frame *f, enum walk_event_kind kind, char *shown, int er
 	return 0;
 }
 
-/* True when path is on /proc's filesystem, or (CrossFilesystems no) on
- * another one than the target's: clamd's pathchk, by stat. */
+/* True when a file on device dev is on /proc's filesystem, or
+ * (CrossFilesystems no) on another one than the target's. */
+static bool other_dev(const struct walk *w, dev_t dev)
+{
+	return (w->have_proc && dev == w->proc_dev) || (w->o.same_fs && dev != w->t->dev);
+}
+
+/* The same for path, by stat, as clamd's pathchk: false when it cannot
+ * be looked at. */
 static bool other_fs(const struct walk *w, const char *path)
 {
 	struct stat st;
 
 	if (!w->have_proc && !w->o.same_fs)
 		return false;
-	if (stat(path, &st) != 0)
-		return false;
-	return (w->have_proc && st.st_dev == w->proc_dev) || (w->o.same_fs && st.st_dev != w->t->dev);
-}
-
-/* What clamd's pathchk says of path: 0, or the event that passes it over. */
-static enum walk_event_kind pathchk(const struct walk *w, const char *path)
-{
-	if (conf_excluded(w->o.conf, path))
-		return WALK_EXCLUDED;
-	if (other_fs(w, path))
-		return WALK_OTHER_FS;
-	return WALK_ITEM;
+	return stat(path, &st) == 0 && other_dev(w, st.st_dev);
 }
 
 /* cli_ftw's get_filetype for one entry: sets *k and st, or returns the
@@ -180,14 +175,21 @@ int read_dir(struct walk *w, struct frame *f)
 			errno = ENOMEM;
 			break;
 		}
-		ev = pathchk(w, path);
+		/* clamd's pathchk: ExcludePath, then the filesystem, by stat */
+		ev = conf_excluded(w->o.conf, path) ? WALK_EXCLUDED : WALK_ITEM;
+		if (ev == WALK_ITEM && de->d_type == DT_UNKNOWN && other_fs(w, path))
+			ev = WALK_OTHER_FS; /* a link may be passed over before its stat */
 		if (ev == WALK_ITEM && f->unsearchable) {
 			/* the daemon lists it but cannot look at what is in it */
 			ev = WALK_UNREADABLE;
 			errno = EACCES;
 		}
-		if (ev == WALK_ITEM)
+		if (ev == WALK_ITEM) {
 			ev = classify(w, f->fd, de, &e.kind, &e.is_link, &e.st);
+			/* classify's stat follows links as pathchk's does: one stat, not two */
+			if ((ev == WALK_ITEM || ev == WALK_SPECIAL) && other_dev(w, e.st.st_dev))
+				ev = WALK_OTHER_FS;
+		}
 		if (ev == WALK_ITEM) {
 			if (f->n_entries == cap) {
 				struct entry *grown = realloc(f->entries, (cap ? cap * 2 : 16) * sizeof(*grown));
