@@ -47,7 +47,7 @@ const struct option_def option_defs[] = {
 	  "port 3310 by default; NAME is resolved again when a daemon fails and every "
 	  "--pool-refresh seconds (repeatable; files are streamed)" },
 	{ O_POOL_REFRESH, "pool-refresh", 0, true, true, false, "SECONDS",
-	  "With --pool: resolve the names again at most every SECONDS during a scan (default 30, "
+	  "With --pool: resolve the names again every SECONDS during a scan (default 30, "
 	  "0 = only when a daemon fails)" },
 	{ O_TIMEOUT, "timeout", 0, true, true, false, "SECONDS",
 	  "Give up on a daemon silent for SECONDS (default 300, 0 = wait forever)" },

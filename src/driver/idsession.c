@@ -86,6 +86,8 @@ static void send_ping(struct driver *e, struct daemon_state *d)
 		session_broken(e, d->s);
 }
 
+static bool awaits_answer(const struct session *s);
+
 /* The daemon the next request goes to: the one with the fewest requests
  * outstanding that can take one now, ties taken in turn. NULL when none
  * can (all full, resting after a failure, or given up). */
@@ -102,6 +104,8 @@ static struct daemon_state *pick(struct driver *e)
 		struct daemon_state *d = &e->d[i];
 		struct session *s = d->s;
 
+		if (usable(d) && s->open && s->ended && !awaits_answer(s))
+			session_close(s); /* ended and owing nothing: files queued need a new one */
 		if (!usable(d) || s->tr->inflight >= e->window || (s->open && s->ended))
 			continue;
 		if (s->open && tracker_ids_used_up(s->tr)) {
@@ -273,15 +277,14 @@ static void drive(struct driver *e, bool drain)
 			abandon(e);
 			break;
 		}
-		pool_tick(e, false);
+		pool_tick(e);
 		for (size_t i = 0; i < e->n; i++)
 			if (want_ping(e, &e->d[i]))
 				send_ping(e, &e->d[i]);
-		if (all_dead(e) && e->env.n_pools > 0 && e->resolve_due) {
-			pool_tick(e, true); /* the last one failed: the name may list others now */
-			if (!all_dead(e))
-				continue;
-		}
+		if (!all_dead(e))
+			e->all_dead_since = -1;
+		else if (e->pend_count > 0 && pool_grace(e))
+			continue; /* the names may list others soon */
 		if (all_dead(e)) {
 			while (e->pend_count > 0)
 				fail_unanswered(e, pop_front(e), e->last_why);

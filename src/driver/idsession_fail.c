@@ -64,8 +64,10 @@ static void count_failure(struct driver *e, struct daemon_state *d)
 	d->restarts++;
 	if (d->pool != 0)
 		e->resolve_due = true; /* the pool's name may say where it went */
-	if (d->restarts > MAX_RESTARTS)
+	if (d->restarts > MAX_RESTARTS && !d->dead) {
 		d->dead = true;
+		d->dead_at = session_now_ms();
+	}
 	if (d->dead)
 		snprintf(e->last_why, sizeof(e->last_why), "%s", d->s->short_why);
 	else
@@ -77,6 +79,7 @@ struct requeue {
 	struct daemon_state *d;
 	bool charge;
 	unsigned requeued;
+	unsigned failed;
 };
 
 /* A request the broken session never answered: sent again, or failed once
@@ -94,6 +97,7 @@ static void requeue_unanswered(void *arg, const void *r)
 		q->requeued++;
 	} else {
 		fail_unanswered(q->e, req, q->d->s->short_why);
+		q->failed++;
 	}
 }
 
@@ -162,7 +166,9 @@ void session_broken(struct driver *e, struct session *s)
 	if (interrupt_signal() != 0)
 		return; /* a wait cut short by the signal: abandon() says the rest */
 	/* Requests sent again lose nothing: a warning, unless the daemon broke
-	 * the protocol; a resend that fails is an error of its own later. */
+	 * the protocol or some could not be sent again; a resend that fails is
+	 * an error of its own later. */
+	violated = violated || q.failed > 0;
 	if (q.requeued > 0 && several)
 		(violated ? report_error : report_warning)(
 			e->env.msg, "%s; sending %u unanswered request%s to %s", s->why, q.requeued,

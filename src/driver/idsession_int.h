@@ -28,6 +28,7 @@ struct daemon_state {
 	unsigned pool;       /* the --pool it is an address of, 1-based; 0: none */
 	bool retired;        /* its address left the pool: sent nothing new, its
 			      * answers still read */
+	int64_t dead_at;     /* when it was given up on (ms) */
 };
 
 /* Whether d may be sent new requests (now or after its rest). */
@@ -62,10 +63,10 @@ struct driver {
 	struct request *sending; /* the request being written, whose answer must wait */
 	char last_why[160];      /* why the last daemon given up on failed */
 	char *buf;               /* REQUEST_BUFFER bytes for sends */
-	/* --pool: addresses found after the start, and when to resolve again */
-	struct endpoint added[ENDPOINT_MAX];
-	size_t n_added;
+	/* --pool: the address of a daemon that joined, by its slot in d[] */
+	struct endpoint slot_ep[ENDPOINT_MAX];
 	int64_t next_resolve, last_resolve; /* ms */
+	int64_t all_dead_since;  /* ms; -1: some daemon can take files */
 	bool resolve_due;        /* a pool's daemon failed since the last resolution */
 	bool pool_full_said;
 	bool pool_failed_said[POOL_MAX];
@@ -92,8 +93,9 @@ int on_record(void *arg, struct session *s, char *rec);
 
 /* idsession_pool.c: --pool's names resolved again while scanning. */
 void pool_start(struct driver *e);
-void pool_tick(struct driver *e, bool force);
+void pool_tick(struct driver *e);
 int64_t pool_wake(const struct driver *e);
+bool pool_grace(struct driver *e);
 
 /* idsession_fail.c: sessions failing, and stopping on a signal. */
 void ended_with_held(struct driver *e, struct daemon_state *d);

@@ -1,18 +1,27 @@
 /* --pool: every address a name resolves to is a daemon of the scan, as a
  * Kubernetes headless Service or Consul's DNS lists a fleet. The names are
  * resolved again when one of their daemons fails and every --pool-refresh
- * seconds: a new address becomes a new daemon; a vanished one is retired:
- * sent nothing new, told END, its answers still read, so no file is lost
- * or sent twice; one that comes back is used again. A lookup that fails
- * keeps the daemons the pool had: a DNS hiccup must not empty the scan. */
+ * seconds: a new address becomes a new daemon (in the slot of one retired
+ * and done with, when the 32 are taken); a vanished one is retired: sent
+ * nothing new, told END, its answers still read, so no file is lost or
+ * sent twice; one that comes back, or is still listed a while after it was
+ * given up on, is tried again. A lookup that fails keeps the daemons the
+ * pool had, and when every daemon is gone the names are asked again for
+ * POOL_GRACE_MS before the files left are failed: DNS lags behind a fleet. */
 #include "config.h"
 
+#include <poll.h>
 #include <string.h>
 
 #include "driver/idsession_int.h"
+#include "util/interrupt.h"
 
 /* Resolutions caused by failures come at most this often. */
 #define RESOLVE_MIN_GAP_MS 1000
+/* A daemon given up on that the name still lists is tried again after this. */
+#define REVIVE_AFTER_MS 5000
+/* How long a scan whose every daemon is gone waits for the names to list others. */
+#define POOL_GRACE_MS 30000
 
 void pool_start(struct driver *e)
 {
@@ -22,6 +31,7 @@ void pool_start(struct driver *e)
 		e->d[i].pool = e->d[i].s->ep->pool;
 	e->last_resolve = now;
 	e->next_resolve = now + (int64_t)e->env.pool_refresh * 1000;
+	e->all_dead_since = -1;
 }
 
 /* Says nothing new to d and lets it finish what it has. */
@@ -40,38 +50,62 @@ static void retire(struct driver *e, struct daemon_state *d)
 		session_broken(e, s);
 }
 
+/* A slot a new daemon may take: a free one, or one retired whose session
+ * is closed and owes nothing. ENDPOINT_MAX when none. */
+static size_t free_slot(const struct driver *e)
+{
+	if (e->n < ENDPOINT_MAX)
+		return e->n;
+	for (size_t i = 0; i < e->n; i++) {
+		const struct daemon_state *d = &e->d[i];
+
+		if (d->retired && !d->s->open && d->held == 0 && d->s->tr->inflight == 0)
+			return i;
+	}
+	return ENDPOINT_MAX;
+}
+
 /* A new address of pool p: a new daemon, used from the next request on. */
 static void join(struct driver *e, const struct endpoint *ep)
 {
+	size_t i = free_slot(e);
+	struct endpoint saved;
 	struct daemon_state *d;
 	struct session *s;
 
-	if (e->n >= ENDPOINT_MAX || e->n_added >= ENDPOINT_MAX) {
+	if (i == ENDPOINT_MAX) {
 		if (!e->pool_full_said)
 			report_warning(e->env.msg, "clamd pool %s: more addresses than the %d daemons one "
-				       "scan can use; %s and later ones are left out",
+				       "scan can use at once; %s is left out for now",
 				       e->env.pools[ep->pool - 1].arg, ENDPOINT_MAX, ep->name);
 		e->pool_full_said = true;
 		return;
 	}
-	e->added[e->n_added] = *ep;
-	s = session_new(&e->set, &e->added[e->n_added]);
+	e->pool_full_said = false;
+	saved = e->slot_ep[i];
+	e->slot_ep[i] = *ep;
+	s = session_new(&e->set, &e->slot_ep[i]);
 	if (s == NULL) {
+		e->slot_ep[i] = saved;
 		report_warning(e->env.msg, "clamd pool %s: out of memory for %s; scanning without it",
 			       e->env.pools[ep->pool - 1].arg, ep->name);
 		return;
 	}
-	e->n_added++;
-	d = &e->d[e->n];
+	if (i < e->n)
+		session_free(e->d[i].s); /* retired and done with: its slot is reused */
+	d = &e->d[i];
 	memset(d, 0, sizeof(*d));
 	d->s = s;
 	d->pool = ep->pool;
-	s->owner = d;
-	e->set.s[e->set.n++] = s;
-	e->n++;
-	/* with -m each daemon brings its own window, within the descriptors' budget */
-	if (!e->env.ordered && e->total_window + e->window <= e->max_outstanding)
-		e->total_window += e->window;
+	d->s->owner = d;
+	e->set.s[i] = d->s;
+	if (i == e->n) {
+		e->set.n++;
+		e->n++;
+		/* with -m each daemon brings its own window, within the descriptors' budget */
+		if (!e->env.ordered && e->total_window + e->window <= e->max_outstanding)
+			e->total_window += e->window;
+	}
 	report_verbose(e->env.msg, "clamd pool %s: %s joined", e->env.pools[ep->pool - 1].arg,
 		       ep->name);
 }
@@ -82,6 +116,7 @@ static void refresh_pool(struct driver *e, unsigned p)
 	struct endpoint got[ENDPOINT_MAX];
 	char err[400];
 	size_t n, had = e->n;
+	int64_t now = session_now_ms();
 
 	if (endpoint_resolve_pool(&e->env.pools[p - 1], p, got, ENDPOINT_MAX, &n, err,
 				  sizeof(err)) != 0) {
@@ -101,10 +136,15 @@ static void refresh_pool(struct driver *e, unsigned p)
 			listed = endpoint_same_addr(d->s->ep, &got[k]);
 		if (!listed && !d->retired) {
 			retire(e, d);
-		} else if (listed && d->retired) {
-			d->retired = false;
-			report_verbose(e->env.msg, "clamd pool %s: %s is back",
-				       e->env.pools[p - 1].arg, d->s->ep->name);
+		} else if (listed && (d->retired || (d->dead && now - d->dead_at >= REVIVE_AFTER_MS))) {
+			/* back in the list, or still in it: worth trying again */
+			report_verbose(e->env.msg, "clamd pool %s: %s is %s",
+				       e->env.pools[p - 1].arg, d->s->ep->name,
+				       d->retired ? "back" : "still listed; trying it again");
+			d->retired = d->dead = false;
+			d->restarts = 0;
+			d->retry_at = 0;
+			d->caps_checked = false;
 		}
 	}
 	for (size_t k = 0; k < n; k++) {
@@ -118,12 +158,12 @@ static void refresh_pool(struct driver *e, unsigned p)
 }
 
 /* Resolves the names again when it is time, or when a daemon failed (no
- * more often than RESOLVE_MIN_GAP_MS unless force: every daemon is gone). */
-void pool_tick(struct driver *e, bool force)
+ * more often than RESOLVE_MIN_GAP_MS). */
+void pool_tick(struct driver *e)
 {
 	int64_t now = session_now_ms();
 	bool periodic = e->env.pool_refresh > 0 && now >= e->next_resolve;
-	bool failed = e->resolve_due && (force || now - e->last_resolve >= RESOLVE_MIN_GAP_MS);
+	bool failed = e->resolve_due && now - e->last_resolve >= RESOLVE_MIN_GAP_MS;
 
 	if (e->env.n_pools == 0 || !(periodic || failed))
 		return;
@@ -132,6 +172,30 @@ void pool_tick(struct driver *e, bool force)
 	e->next_resolve = now + (int64_t)e->env.pool_refresh * 1000;
 	for (unsigned p = 1; p <= e->env.n_pools; p++)
 		refresh_pool(e, p);
+}
+
+/* Every daemon is gone with files left: asks the names again, once a
+ * second, for POOL_GRACE_MS, waiting in between (a signal cuts it short).
+ * Returns true while it is worth waiting; false: fail the files. */
+bool pool_grace(struct driver *e)
+{
+	int64_t now = session_now_ms(), next;
+
+	if (e->env.n_pools == 0 || interrupt_signal() != 0)
+		return false;
+	if (e->all_dead_since < 0)
+		e->all_dead_since = now;
+	if (now - e->all_dead_since > POOL_GRACE_MS)
+		return false;
+	e->resolve_due = true;
+	pool_tick(e);
+	next = e->last_resolve + RESOLVE_MIN_GAP_MS;
+	if (next > now) {
+		struct pollfd p = { .fd = interrupt_fd(), .events = POLLIN };
+
+		(void)poll(&p, 1, (int)(next - now));
+	}
+	return true;
 }
 
 /* When the drive loop must wake to resolve again; -1: no need. */

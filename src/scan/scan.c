@@ -259,8 +259,11 @@ static int open_driver(struct scan_ctx *ctx)
 	in.several = ctx->endpoints->n_daemons > 1 || ctx->endpoints->n_pools > 0;
 	/* a pool's members come and go under the scan, and an address says
 	 * nothing of which files a daemon sees: their contents are sent */
-	if (ctx->endpoints->n_pools > 0)
+	if (ctx->endpoints->n_pools > 0) {
 		in.daemon_local = in.unix_socket = false;
+		if (s->fdpass && !s->stream)
+			report_warning(ctx->rep, "--fdpass: files are streamed to a --pool's daemons");
+	}
 	in.stream = s->stream;
 	in.fdpass = s->fdpass;
 	in.multiscan = s->multiscan;
