@@ -47,7 +47,9 @@ void session_free(struct session *s)
 {
 	if (s == NULL)
 		return;
-	if (s->open)
+	if (s->open && s->ended)
+		session_close(s); /* END was sent: a second one would only meet EPIPE */
+	else if (s->open)
 		session_end(s);
 	splitter_free(&s->sp);
 	free(s->tr);
