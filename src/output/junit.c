@@ -15,11 +15,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <libxml/xmlwriter.h>
 
 #include "output/junit.h"
 #include "util/safefile.h"
 #include "util/utf8.h"
+#include "util/xmlwriter.h"
+
+/* libxml2, loaded when a JUnit report is asked for */
+static const struct xml_api *X;
 
 enum outcome { PASSED, FAILURE, ERROR, SKIPPED };
 
@@ -135,30 +138,30 @@ static int write_case(xmlTextWriterPtr w, const struct junit_case *c)
 	static const char *const tags[] = { NULL, "failure", "error", "skipped" };
 	int rc = 0;
 
-	rc |= xmlTextWriterStartElement(w, BAD_CAST "testcase") < 0;
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "classname", BAD_CAST PACKAGE_NAME) < 0;
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST c->name) < 0;
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "file", BAD_CAST c->name) < 0;
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST "0") < 0;
+	rc |= X->StartElement(w, BAD_CAST "testcase") < 0;
+	rc |= X->WriteAttribute(w, BAD_CAST "classname", BAD_CAST PACKAGE_NAME) < 0;
+	rc |= X->WriteAttribute(w, BAD_CAST "name", BAD_CAST c->name) < 0;
+	rc |= X->WriteAttribute(w, BAD_CAST "file", BAD_CAST c->name) < 0;
+	rc |= X->WriteAttribute(w, BAD_CAST "time", BAD_CAST "0") < 0;
 	if (c->outcome != PASSED) {
-		rc |= xmlTextWriterStartElement(w, BAD_CAST tags[c->outcome]) < 0;
+		rc |= X->StartElement(w, BAD_CAST tags[c->outcome]) < 0;
 		if (c->message != NULL)
-			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "message", BAD_CAST c->message) < 0;
+			rc |= X->WriteAttribute(w, BAD_CAST "message", BAD_CAST c->message) < 0;
 		if (c->type != NULL)
-			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "type", BAD_CAST c->type) < 0;
+			rc |= X->WriteAttribute(w, BAD_CAST "type", BAD_CAST c->type) < 0;
 		if (c->outcome != SKIPPED && c->message != NULL)
-			rc |= xmlTextWriterWriteString(w, BAD_CAST c->message) < 0;
-		rc |= xmlTextWriterEndElement(w) < 0;
+			rc |= X->WriteString(w, BAD_CAST c->message) < 0;
+		rc |= X->EndElement(w) < 0;
 	}
-	rc |= xmlTextWriterEndElement(w) < 0;
+	rc |= X->EndElement(w) < 0;
 	return rc ? -1 : 0;
 }
 
 /* The whole document into the report's file. */
 static int write_report(struct junit *j, const struct run_end *e)
 {
-	xmlOutputBufferPtr buf = xmlOutputBufferCreateFile(j->file.out, NULL);
-	xmlTextWriterPtr w = buf != NULL ? xmlNewTextWriter(buf) : NULL;
+	xmlOutputBufferPtr buf = X->OutputBufferCreateFile(j->file.out, NULL);
+	xmlTextWriterPtr w = buf != NULL ? X->NewTextWriter(buf) : NULL;
 	struct timeval now;
 	double secs;
 	char num[32], when[32], host[256] = "localhost";
@@ -168,7 +171,7 @@ static int write_report(struct junit *j, const struct run_end *e)
 
 	if (w == NULL) {
 		if (buf != NULL)
-			xmlOutputBufferClose(buf);
+			X->OutputBufferClose(buf);
 		errno = ENOMEM;
 		return -1;
 	}
@@ -185,56 +188,56 @@ static int write_report(struct junit *j, const struct run_end *e)
 			snprintf(when, sizeof(when), "1970-01-01T00:00:00");
 	}
 	gethostname(host, sizeof(host) - 1);
-	xmlTextWriterSetIndent(w, 1);
-	rc |= xmlTextWriterStartDocument(w, NULL, "UTF-8", NULL) < 0;
-	rc |= xmlTextWriterStartElement(w, BAD_CAST "testsuites") < 0;
-	rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST PACKAGE_NAME) < 0;
+	X->SetIndent(w, 1);
+	rc |= X->StartDocument(w, NULL, "UTF-8", NULL) < 0;
+	rc |= X->StartElement(w, BAD_CAST "testsuites") < 0;
+	rc |= X->WriteAttribute(w, BAD_CAST "name", BAD_CAST PACKAGE_NAME) < 0;
 	for (int level = 0; level < 2; level++) {
 		/* the same counts on <testsuites> and its one <testsuite> */
 		if (level == 1) {
-			rc |= xmlTextWriterStartElement(w, BAD_CAST "testsuite") < 0;
-			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST PACKAGE_NAME) < 0;
-			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "timestamp", BAD_CAST when) < 0;
-			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "hostname", BAD_CAST host) < 0;
+			rc |= X->StartElement(w, BAD_CAST "testsuite") < 0;
+			rc |= X->WriteAttribute(w, BAD_CAST "name", BAD_CAST PACKAGE_NAME) < 0;
+			rc |= X->WriteAttribute(w, BAD_CAST "timestamp", BAD_CAST when) < 0;
+			rc |= X->WriteAttribute(w, BAD_CAST "hostname", BAD_CAST host) < 0;
 		}
 		snprintf(num, sizeof(num), "%lu", total);
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "tests", BAD_CAST num) < 0;
+		rc |= X->WriteAttribute(w, BAD_CAST "tests", BAD_CAST num) < 0;
 		snprintf(num, sizeof(num), "%lu", j->counts[FAILURE]);
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "failures", BAD_CAST num) < 0;
+		rc |= X->WriteAttribute(w, BAD_CAST "failures", BAD_CAST num) < 0;
 		snprintf(num, sizeof(num), "%lu", j->counts[ERROR]);
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "errors", BAD_CAST num) < 0;
+		rc |= X->WriteAttribute(w, BAD_CAST "errors", BAD_CAST num) < 0;
 		snprintf(num, sizeof(num), "%lu", j->counts[SKIPPED]);
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "skipped", BAD_CAST num) < 0;
+		rc |= X->WriteAttribute(w, BAD_CAST "skipped", BAD_CAST num) < 0;
 		snprintf(num, sizeof(num), "%.3f", secs < 0 ? 0.0 : secs);
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "time", BAD_CAST num) < 0;
+		rc |= X->WriteAttribute(w, BAD_CAST "time", BAD_CAST num) < 0;
 	}
 	if (e != NULL && e->sig != NULL) {
-		rc |= xmlTextWriterStartElement(w, BAD_CAST "properties") < 0;
-		rc |= xmlTextWriterStartElement(w, BAD_CAST "property") < 0;
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name", BAD_CAST "clamav.engine") < 0;
-		rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST e->sig->engine) < 0;
-		rc |= xmlTextWriterEndElement(w) < 0;
+		rc |= X->StartElement(w, BAD_CAST "properties") < 0;
+		rc |= X->StartElement(w, BAD_CAST "property") < 0;
+		rc |= X->WriteAttribute(w, BAD_CAST "name", BAD_CAST "clamav.engine") < 0;
+		rc |= X->WriteAttribute(w, BAD_CAST "value", BAD_CAST e->sig->engine) < 0;
+		rc |= X->EndElement(w) < 0;
 		if (e->sig->version != 0) {
 			snprintf(num, sizeof(num), "%lu", e->sig->version);
-			rc |= xmlTextWriterStartElement(w, BAD_CAST "property") < 0;
-			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "name",
+			rc |= X->StartElement(w, BAD_CAST "property") < 0;
+			rc |= X->WriteAttribute(w, BAD_CAST "name",
 							  BAD_CAST "clamav.database.version") < 0;
-			rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "value", BAD_CAST num) < 0;
-			rc |= xmlTextWriterEndElement(w) < 0;
+			rc |= X->WriteAttribute(w, BAD_CAST "value", BAD_CAST num) < 0;
+			rc |= X->EndElement(w) < 0;
 		}
-		rc |= xmlTextWriterEndElement(w) < 0;
+		rc |= X->EndElement(w) < 0;
 	}
 	for (const struct junit_case *c = j->head; c != NULL && rc == 0; c = c->next)
 		rc |= write_case(w, c);
 	if (e == NULL || !e->complete) {
 		/* an unfinished run is not a passing suite, even with no finding */
-		rc |= xmlTextWriterStartElement(w, BAD_CAST "system-err") < 0;
-		rc |= xmlTextWriterWriteString(w, BAD_CAST "The scan did not complete without errors: "
+		rc |= X->StartElement(w, BAD_CAST "system-err") < 0;
+		rc |= X->WriteString(w, BAD_CAST "The scan did not complete without errors: "
 					       "files may be missing from this report.") < 0;
-		rc |= xmlTextWriterEndElement(w) < 0;
+		rc |= X->EndElement(w) < 0;
 	}
-	rc |= xmlTextWriterEndDocument(w) < 0;
-	xmlFreeTextWriter(w); /* flushes and closes the output buffer, not the FILE */
+	rc |= X->EndDocument(w) < 0;
+	X->FreeTextWriter(w); /* flushes and closes the output buffer, not the FILE */
 	if (rc != 0)
 		errno = EIO;
 	return rc ? -1 : 0;
@@ -281,8 +284,15 @@ int junit_output_open(const char *path, struct output_sink *out)
 	struct junit *j = calloc(1, sizeof(*j));
 	int saved;
 
+	char why[300];
+
 	if (j == NULL)
 		return -1;
+	if (X == NULL && (X = xml_api_open(why, sizeof(why))) == NULL) {
+		free(j);
+		errno = ELIBACC; /* "Can not access a needed shared library" */
+		return -1;
+	}
 	if (safefile_create(&j->file, path) != 0) {
 		saved = errno;
 		free(j);
