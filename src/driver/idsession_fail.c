@@ -214,7 +214,7 @@ int start(struct driver *e, struct daemon_state *d)
 		int rc = session_check_commands(d->s, cmds, 2, limit);
 
 		if (rc == -2)
-			d->dead = true;
+			d->dead = d->incapable = true;
 		if (rc != 0)
 			return -1;
 		d->caps_checked = true;

@@ -29,6 +29,7 @@ struct daemon_state {
 	bool retired;        /* its address left the pool: sent nothing new, its
 			      * answers still read */
 	int64_t dead_at;     /* when it was given up on (ms) */
+	bool incapable;      /* it lacks a command the scan needs: never retried */
 };
 
 /* Whether d may be sent new requests (now or after its rest). */

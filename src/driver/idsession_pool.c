@@ -136,7 +136,8 @@ static void refresh_pool(struct driver *e, unsigned p)
 			listed = endpoint_same_addr(d->s->ep, &got[k]);
 		if (!listed && !d->retired) {
 			retire(e, d);
-		} else if (listed && (d->retired || (d->dead && now - d->dead_at >= REVIVE_AFTER_MS))) {
+		} else if (listed && (d->retired || (d->dead && !d->incapable &&
+							   now - d->dead_at >= REVIVE_AFTER_MS))) {
 			/* back in the list, or still in it: worth trying again */
 			report_verbose(e->env.msg, "clamd pool %s: %s is %s",
 				       e->env.pools[p - 1].arg, d->s->ep->name,
