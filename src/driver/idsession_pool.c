@@ -162,11 +162,15 @@ static void refresh_pool(struct driver *e, unsigned p)
  * more often than RESOLVE_MIN_GAP_MS). */
 void pool_tick(struct driver *e)
 {
-	int64_t now = session_now_ms();
-	bool periodic = e->env.pool_refresh > 0 && now >= e->next_resolve;
-	bool failed = e->resolve_due && now - e->last_resolve >= RESOLVE_MIN_GAP_MS;
+	int64_t now;
+	bool periodic, failed;
 
-	if (e->env.n_pools == 0 || !(periodic || failed))
+	if (e->env.n_pools == 0)
+		return; /* most runs: no clock read per file */
+	now = session_now_ms();
+	periodic = e->env.pool_refresh > 0 && now >= e->next_resolve;
+	failed = e->resolve_due && now - e->last_resolve >= RESOLVE_MIN_GAP_MS;
+	if (!(periodic || failed))
 		return;
 	e->resolve_due = false;
 	e->last_resolve = now;

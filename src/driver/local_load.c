@@ -7,7 +7,6 @@
 #ifdef HAVE_CLAMAV_H
 
 #include <dirent.h>
-#include <dlfcn.h>
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -15,12 +14,10 @@
 #include <time.h>
 
 #include "driver/local_int.h"
+#include "util/dynlib.h"
 #include "util/libclamav.h"
 
-static const struct {
-	const char *name;
-	size_t offset;
-} api_symbols[] = {
+static const struct dynlib_symbol api_symbols[] = {
 	{ "cl_init", offsetof(struct clamav_api, init) },
 	{ "cl_set_clcb_msg", offsetof(struct clamav_api, set_clcb_msg) },
 	{ "cl_engine_new", offsetof(struct clamav_api, engine_new) },
@@ -76,6 +73,7 @@ static void on_virus(int fd, const char *virname, void *context)
 int load_library(struct driver *l)
 {
 	struct clamav_api *api = &l->api;
+	const char *missing;
 	char why[256];
 	cl_error_t rc;
 
@@ -87,16 +85,11 @@ int load_library(struct driver *l)
 			     why);
 		return -1;
 	}
-	for (size_t i = 0; i < sizeof(api_symbols) / sizeof(api_symbols[0]); i++) {
-		void *sym = dlsym(api->handle, api_symbols[i].name);
-
-		if (sym == NULL) {
-			report_error(l->env.msg, "%s has no function %s: not the libclamav this program needs",
-				     LIBCLAMAV_SONAME, api_symbols[i].name);
-			return -1;
-		}
-		/* POSIX: a function pointer and void * share a representation */
-		memcpy((char *)api + api_symbols[i].offset, &sym, sizeof(sym));
+	missing = dynlib_bind(api->handle, api_symbols, sizeof(api_symbols) / sizeof(api_symbols[0]), api);
+	if (missing != NULL) {
+		report_error(l->env.msg, "%s has no function %s: not the libclamav this program needs",
+			     LIBCLAMAV_SONAME, missing);
+		return -1;
 	}
 	api->set_clcb_msg(on_message);
 	rc = api->init(CL_INIT_DEFAULT);
