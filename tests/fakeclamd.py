@@ -89,6 +89,9 @@ answered as in `good`).  "Idle" means no new request for --idle seconds.
                        close the connection right after the N-th reply.
                        The count is per connection: a client that opens a
                        new session gets N more answers.
+  session_silent_after=N
+                       after the N-th reply, read everything and never
+                       answer again, keeping the connection open.
 
 Race option:
   --swap-dir-on-request --decoy DIR [--swap-target PATH]
@@ -101,6 +104,10 @@ Race option:
       / "fd[N]:" for INSTREAM / FILDES), as if the original file was
       infected.  A client that then acts on the path instead of the
       descriptor it scanned touches the decoy.
+
+Pace (--scan-delay S): every scan request, in any mode, takes S seconds
+before its reply, one after the other on a connection: a daemon slower
+than its client.
 
 Log (--log F): one line per command received and per reply sent, prefixed
 with a connection number, so tests can check what a client sent.
@@ -144,7 +151,7 @@ PER_REQUEST_MODES = {"close_no_reply", "close_mid_reply", "garbage",
                      "trickle", "endless_line", "found_elsewhere", "found_dotdot"}
 INSTREAM_MODES = {"reset_while_sending", "size_limit"}
 SESSION_MODES = {"session_every_other", "session_reverse", "session_unknown_id",
-                 "session_repeat_id", "session_close_after"}
+                 "session_repeat_id", "session_close_after", "session_silent_after"}
 ALL_MODES = ({"good", "no_idsession"} | PER_REQUEST_MODES | INSTREAM_MODES
              | SESSION_MODES)
 
@@ -188,7 +195,7 @@ class Server:
         self.mode = mode
         self.param = None
         if param:
-            if mode not in ("session_close_after", "session_reverse"):
+            if mode not in ("session_close_after", "session_silent_after", "session_reverse"):
                 raise SystemExit("fakeclamd: mode %s takes no =N" % mode)
             try:
                 self.param = int(param)
@@ -196,8 +203,8 @@ class Server:
                 raise SystemExit("fakeclamd: %s needs a number after '='" % mode)
             if self.param < 1:
                 raise SystemExit("fakeclamd: %s=N needs N >= 1" % mode)
-        if mode == "session_close_after" and self.param is None:
-            raise SystemExit("fakeclamd: use --mode session_close_after=N")
+        if mode in ("session_close_after", "session_silent_after") and self.param is None:
+            raise SystemExit("fakeclamd: use --mode %s=N" % mode)
         self.batch = self.param if mode == "session_reverse" and self.param else args.batch
         self.swap_target = args.swap_target or os.environ.get("FAKECLAMD_SWAP_TARGET")
         if args.swap_dir_on_request and not args.decoy:
@@ -591,6 +598,8 @@ class Conn:
             self.finish()
             raise Closed(mode)
         lines, close_after = self.execute(name, arg, prefixed)
+        if name in SCAN_COMMANDS and srv.args.scan_delay > 0:
+            time.sleep(srv.args.scan_delay)  # a daemon slower than its client
         trickle = False
         if hit:
             if mode == "silent":
@@ -692,6 +701,8 @@ class Conn:
                     self.srv.log(self.cid, "! closing session after %d replies" % answered)
                     self.finish()
                     return
+                if mode == "session_silent_after" and answered >= srv.param:
+                    self.drain_forever()
             if close_after:
                 break
         flush()
@@ -723,8 +734,8 @@ def parse_args(argv):
         description="A scriptable, misbehaving clamd for tests (see the "
                     "header of this file for the modes).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="modes: " + ", ".join(sorted(ALL_MODES - {"session_close_after", "session_reverse"}))
-               + ", session_reverse[=N], session_close_after=N")
+        epilog="modes: " + ", ".join(sorted(ALL_MODES - {"session_close_after", "session_silent_after", "session_reverse"}))
+               + ", session_reverse[=N], session_close_after=N, session_silent_after=N")
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--unix", metavar="PATH", help="listen on this Unix socket")
     where.add_argument("--tcp", metavar="PORT", type=int,
@@ -739,6 +750,8 @@ def parse_args(argv):
                    help="per-request modes hit all commands (default) or scan commands only")
     p.add_argument("--trickle-delay", type=float, default=0.02, metavar="S",
                    help="seconds between bytes in trickle mode (default 0.02)")
+    p.add_argument("--scan-delay", type=float, default=0.0, metavar="S",
+                   help="seconds each scan request takes before its reply (default 0)")
     p.add_argument("--batch", type=int, default=4, metavar="N",
                    help="session_reverse: requests to hold before answering (default 4)")
     p.add_argument("--idle", type=float, default=1.0, metavar="S",

@@ -173,6 +173,37 @@ static bool awaits_answer(const struct session *s)
 	return s->tr->inflight > 0 || s->tr->ping_out || (s->ended && state_of(s)->held > 0);
 }
 
+/* With files waiting for room, sleeps until about half of each daemon's
+ * window is answered (coalesce.h), so one wake-up reads several replies.
+ * The other half keeps the daemon busy meanwhile. A signal ends it. */
+static void pace_replies(struct driver *e, struct daemon_state *const *polled, size_t np)
+{
+	uint32_t us = UINT32_MAX;
+	struct pollfd p = { .fd = interrupt_fd(), .events = POLLIN };
+	struct timespec ts;
+
+	if (e->draining || e->pend_count == 0)
+		return;
+	for (size_t i = 0; i < np && us > 0; i++) {
+		const struct session *s = polled[i]->s;
+		int64_t left_ms = s->deadline - session_now_ms();
+		uint32_t d;
+
+		if (!awaits_answer(s))
+			continue;
+		d = coalesce_delay_us(&polled[i]->pace, s->tr->inflight, e->window / 2);
+		if (s->conn.timeout > 0 && (int64_t)d > left_ms * 1000)
+			d = 0; /* its time is nearly up: watch it */
+		if (d < us)
+			us = d;
+	}
+	if (us == 0 || us == UINT32_MAX)
+		return;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)us * 1000;
+	(void)ppoll(&p, 1, &ts, NULL);
+}
+
 /* Waits for replies on every open session, or for a resting daemon's time
  * to try again, and handles what came; a session silent with requests out
  * for longer than --timeout is broken. Returns -1 when there is nothing to
@@ -215,6 +246,8 @@ static int wait_any(struct driver *e)
 	}
 	if (wake < 0 && !answers_due)
 		return -1;
+	pace_replies(e, polled, np);
+	now = session_now_ms();
 	ms = wake < 0 ? -1 : wake <= now ? 0 : (int)(wake - now);
 	p[np] = (struct pollfd){ .fd = interrupt_fd(), .events = POLLIN };
 	rc = poll(p, np + 1, ms);
@@ -225,6 +258,7 @@ static int wait_any(struct driver *e)
 		struct session *s = d->s;
 		/* after END the daemon closes once it has answered everything */
 		bool owes = s->tr->inflight > 0 || s->tr->ping_out || (!s->ended && d->held > 0);
+		unsigned before = s->tr->inflight;
 
 		if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)) || !s->open)
 			continue;
@@ -232,6 +266,8 @@ static int wait_any(struct driver *e)
 			session_broken(e, s);
 		else if (!s->open && d->held > 0)
 			ended_with_held(e, d);
+		else if (s->open && s->tr->inflight < before)
+			coalesce_read(&d->pace, session_now_us(), before - s->tr->inflight, s->tr->inflight);
 	}
 	now = session_now_ms();
 	for (size_t i = 0; i < np; i++) {

@@ -220,6 +220,7 @@ int start(struct driver *e, struct daemon_state *d)
 		d->caps_checked = true;
 	}
 	d->answered = 0;
+	coalesce_reset(&d->pace);
 	return session_start(d->s, limit, e->env.timeout);
 }
 

@@ -11,6 +11,7 @@
 
 #include "clamd/endpoint.h"
 #include "core/result.h"
+#include "driver/coalesce.h"
 #include "driver/driver.h"
 #include "driver/request.h"
 #include "driver/session.h"
@@ -30,6 +31,7 @@ struct daemon_state {
 			      * answers still read */
 	int64_t dead_at;     /* when it was given up on (ms) */
 	bool incapable;      /* it lacks a command the scan needs: never retried */
+	struct coalesce pace; /* how fast it answers: how long to sleep for several replies */
 };
 
 /* Whether d may be sent new requests (now or after its rest). */

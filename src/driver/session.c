@@ -24,6 +24,14 @@ int64_t session_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t session_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 struct session *session_new(struct session_set *set, const struct endpoint *ep)
 {
 	struct session *s = calloc(1, sizeof(*s));
