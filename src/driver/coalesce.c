@@ -14,7 +14,8 @@ void coalesce_reset(struct coalesce *c)
 	c->last_us = -1;
 }
 
-void coalesce_read(struct coalesce *c, int64_t now_us, unsigned replies, unsigned left)
+void coalesce_read(struct coalesce *c, int64_t now_us, unsigned replies, unsigned left,
+		   unsigned keep)
 {
 	int64_t dt = c->last_us < 0 ? -1 : now_us - c->last_us;
 	uint64_t sample;
@@ -27,7 +28,7 @@ void coalesce_read(struct coalesce *c, int64_t now_us, unsigned replies, unsigne
 	sample = (uint64_t)dt / replies;
 	if (sample > COALESCE_MAX_US)
 		sample = COALESCE_MAX_US;
-	if (left == 0) {
+	if (left < keep || left == 0) {
 		/* it may have idled: an upper bound, believed only downwards */
 		if (sample < c->interval_us)
 			c->interval_us = (uint32_t)((c->interval_us + sample) / 2);

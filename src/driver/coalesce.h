@@ -1,16 +1,16 @@
 /* Waking for several replies at once. Against a daemon slower than the
  * client, every reply would wake the client on its own: a context switch,
- * a poll and a recv per file, which is most of the client's cost per file.
+ * a poll and a recv per file, a quarter of the client's CPU on tiny files.
  * So when a daemon has more requests in flight than it needs to stay busy,
  * the client first sleeps about as long as the daemon takes to answer the
  * surplus, then reads them all in one go, while the rest of its window
  * keeps the daemon working.
  *
  * The time between two replies is estimated per daemon from what it
- * answered between two reads. A read that finds the daemon answered
- * everything may include time it sat idle, so it only shortens the
- * estimate: a sleep that was too long is never taken as the daemon
- * getting slower.
+ * answered between two reads. A read that finds fewer left than were to
+ * be kept may include time the daemon sat partly idle (the sleep was too
+ * long, or files got smaller), so it only shortens the estimate: a sleep
+ * that was too long is never taken as the daemon getting slower.
  *
  * Pure arithmetic on times in microseconds: unit tested. */
 #ifndef NG_COALESCE_H
@@ -33,8 +33,10 @@ struct coalesce {
 
 void coalesce_init(struct coalesce *c);
 
-/* At now_us, replies were read, leaving left requests unanswered. */
-void coalesce_read(struct coalesce *c, int64_t now_us, unsigned replies, unsigned left);
+/* At now_us, replies were read, leaving left requests unanswered, where
+ * keep were meant to be. */
+void coalesce_read(struct coalesce *c, int64_t now_us, unsigned replies, unsigned left,
+		   unsigned keep);
 
 /* The session was closed or restarted: the next read starts a new measure. */
 void coalesce_reset(struct coalesce *c);

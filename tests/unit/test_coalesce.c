@@ -18,7 +18,7 @@ static void unknown_pace_reads_now(void **state)
 	(void)state;
 	coalesce_init(&c);
 	assert_int_equal(coalesce_delay_us(&c, 16, 8), 0);
-	coalesce_read(&c, 1000, 1, 15);
+	coalesce_read(&c, 1000, 1, 15, 8);
 	assert_int_equal(coalesce_delay_us(&c, 16, 8), 0);
 }
 
@@ -30,8 +30,8 @@ static void sleeps_for_the_surplus(void **state)
 
 	(void)state;
 	coalesce_init(&c);
-	coalesce_read(&c, 1000, 1, 15);
-	coalesce_read(&c, 3000, 8, 8); /* 8 replies in 2000 us */
+	coalesce_read(&c, 1000, 1, 15, 8);
+	coalesce_read(&c, 3000, 8, 8, 8); /* 8 replies in 2000 us */
 	assert_int_equal(c.interval_us, 250);
 	assert_int_equal(coalesce_delay_us(&c, 16, 8), 8 * 250);
 	/* too few to be worth a sleep */
@@ -47,8 +47,8 @@ static void a_fast_daemon_is_read_at_once(void **state)
 
 	(void)state;
 	coalesce_init(&c);
-	coalesce_read(&c, 1000, 1, 15);
-	coalesce_read(&c, 1080, 8, 8); /* 10 us a reply */
+	coalesce_read(&c, 1000, 1, 15, 8);
+	coalesce_read(&c, 1080, 8, 8, 8); /* 10 us a reply */
 	assert_int_equal(coalesce_delay_us(&c, 16, 8), 0);
 }
 
@@ -59,9 +59,9 @@ static void the_estimate_is_a_moving_average(void **state)
 
 	(void)state;
 	coalesce_init(&c);
-	coalesce_read(&c, 0, 1, 15);
-	coalesce_read(&c, 8000, 8, 8);  /* 1000 us */
-	coalesce_read(&c, 24000, 8, 8); /* 2000 us */
+	coalesce_read(&c, 0, 1, 15, 8);
+	coalesce_read(&c, 8000, 8, 8, 8);  /* 1000 us */
+	coalesce_read(&c, 24000, 8, 8, 8); /* 2000 us */
 	assert_int_equal(c.interval_us, 1250);
 }
 
@@ -73,12 +73,30 @@ static void a_drained_read_only_shortens(void **state)
 
 	(void)state;
 	coalesce_init(&c);
-	coalesce_read(&c, 0, 1, 15);
-	coalesce_read(&c, 2000, 8, 8); /* 250 us */
-	coalesce_read(&c, 102000, 8, 0); /* 12500 us a reply, but it drained */
+	coalesce_read(&c, 0, 1, 15, 8);
+	coalesce_read(&c, 2000, 8, 8, 8); /* 250 us */
+	coalesce_read(&c, 102000, 8, 0, 8); /* 12500 us a reply, but it drained */
 	assert_int_equal(c.interval_us, 250);
-	coalesce_read(&c, 102800, 8, 0); /* 100 us: believed, halfway */
+	coalesce_read(&c, 102800, 8, 0, 8); /* 100 us: believed, halfway */
 	assert_int_equal(c.interval_us, 175);
+}
+
+/* Fewer left than were to be kept: the daemon may have had threads idle,
+ * so that read, too, may only shorten the estimate. */
+static void a_read_below_keep_only_shortens(void **state)
+{
+	struct coalesce c;
+
+	(void)state;
+	coalesce_init(&c);
+	coalesce_read(&c, 0, 1, 15, 8);
+	coalesce_read(&c, 2000, 8, 8, 8); /* 250 us */
+	coalesce_read(&c, 8000, 12, 4, 8); /* 500 us a reply, 4 left of 8 */
+	assert_int_equal(c.interval_us, 250);
+	coalesce_read(&c, 8600, 4, 7, 8); /* 150 us */
+	assert_int_equal(c.interval_us, 200);
+	coalesce_read(&c, 10600, 8, 8, 8); /* 250 us, as many left as kept */
+	assert_int_equal(c.interval_us, 212);
 }
 
 /* Never a sleep past COALESCE_MAX_US, whatever the daemon's pace. */
@@ -88,8 +106,8 @@ static void the_sleep_is_capped(void **state)
 
 	(void)state;
 	coalesce_init(&c);
-	coalesce_read(&c, 0, 1, 15);
-	coalesce_read(&c, 10 * 1000 * 1000, 1, 15); /* 10 s for one reply */
+	coalesce_read(&c, 0, 1, 15, 8);
+	coalesce_read(&c, 10 * 1000 * 1000, 1, 15, 8); /* 10 s for one reply */
 	assert_int_equal(c.interval_us, COALESCE_MAX_US);
 	assert_int_equal(coalesce_delay_us(&c, 256, 128), COALESCE_MAX_US);
 }
@@ -102,12 +120,12 @@ static void a_reset_forgets_the_last_read(void **state)
 
 	(void)state;
 	coalesce_init(&c);
-	coalesce_read(&c, 0, 1, 15);
-	coalesce_read(&c, 2000, 8, 8);
+	coalesce_read(&c, 0, 1, 15, 8);
+	coalesce_read(&c, 2000, 8, 8, 8);
 	coalesce_reset(&c);
-	coalesce_read(&c, 5000000, 8, 8);
+	coalesce_read(&c, 5000000, 8, 8, 8);
 	assert_int_equal(c.interval_us, 250);
-	coalesce_read(&c, 5002000, 8, 8);
+	coalesce_read(&c, 5002000, 8, 8, 8);
 	assert_int_equal(c.interval_us, 250);
 }
 
@@ -119,6 +137,7 @@ int main(void)
 		cmocka_unit_test(a_fast_daemon_is_read_at_once),
 		cmocka_unit_test(the_estimate_is_a_moving_average),
 		cmocka_unit_test(a_drained_read_only_shortens),
+		cmocka_unit_test(a_read_below_keep_only_shortens),
 		cmocka_unit_test(the_sleep_is_capped),
 		cmocka_unit_test(a_reset_forgets_the_last_read),
 	};
