@@ -199,7 +199,7 @@ for _ in range(50):
     [ "$(scanned "$LABS/v6")" -gt 100 ]
 }
 
-@test "the name's addresses change mid-scan (--pool-refresh=1): the new one joins, the gone one takes nothing new, every file once" {
+@test "the name's addresses change mid-scan (--pool-refresh=1): the new one joins (and is in the summary), the gone one takes nothing new, every file once" {
     hosts clampool.test 127.0.0.2 127.0.0.3
     NG=$NG_NS bg_scan "$T/out.json" "$T/err" -c "$NOSOCK" --pool="clampool.test:$POOL_PORT" \
         --pool-refresh=1 -m -v --json "$TREES/slow/clean" "$TREES/slow/infected"
@@ -223,6 +223,9 @@ for _ in range(50):
     [ "$(scanned "$D4")" -gt 100 ]
     # once retired, d2 answered at most what it had in flight (-m: 16)
     (($(scanned "$D2") <= at_retire + 16))
+    # the summary names every daemon the scan used, the one that joined too
+    run python3 -c 'import json, sys; print(" ".join(json.loads(open(sys.argv[1]).readlines()[-1])["daemons"]))' "$T/out.json"
+    assert_output "127.0.0.2:$POOL_PORT 127.0.0.3:$POOL_PORT 127.0.0.4:$POOL_PORT"
 }
 
 @test "a pool's only daemon is killed and the name now lists another (--pool-refresh=0): resolved again at once, none lost, exit 1" {

@@ -108,6 +108,7 @@ static void join(struct driver *e, const struct endpoint *ep)
 	}
 	report_verbose(e->env.msg, "clamd pool %s: %s joined", e->env.pools[ep->pool - 1].arg,
 		       ep->name);
+	report_daemon(e->env.msg, ep->name);
 }
 
 /* Compares pool p's daemons with what its name resolves to now. */

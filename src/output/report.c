@@ -103,6 +103,22 @@ static void check_term(struct report *r, FILE *term)
 		clearerr(stdout); /* later lines may still go through, and are checked */
 }
 
+void report_daemon(struct report *r, const char *name)
+{
+	char **grown, *copy;
+
+	for (size_t i = 0; i < r->n_daemons; i++)
+		if (strcmp(r->daemons[i], name) == 0)
+			return;
+	grown = realloc(r->daemons, (r->n_daemons + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return;
+	r->daemons = grown;
+	copy = strdup(name);
+	if (copy != NULL)
+		r->daemons[r->n_daemons++] = copy;
+}
+
 int report_close(struct report *r, int status)
 {
 	struct run_end e = { .complete = false, .status = status,
@@ -133,6 +149,11 @@ int report_close(struct report *r, int status)
 		fprintf(stderr, "ERROR: Can't write to standard output: %s\n", strerror(r->stdout_errno));
 		rc = -1;
 	}
+	for (size_t i = 0; i < r->n_daemons; i++)
+		free(r->daemons[i]);
+	free(r->daemons);
+	r->daemons = NULL;
+	r->n_daemons = 0;
 	return rc;
 }
 
@@ -143,7 +164,7 @@ int report_finish(struct report *r, const struct tally *t, const struct timeval 
 		.t = t,
 		.start = start,
 		.end = end,
-		.daemons = r->daemons,
+		.daemons = (const char *const *)r->daemons,
 		.n_daemons = r->n_daemons,
 		.n_unreachable = r->n_unreachable,
 		.local = r->local,
@@ -448,7 +469,7 @@ void report_summary(struct report *r, const struct tally *t, const struct timeva
 		.t = &r->end_tally,
 		.start = &r->end_start,
 		.end = &r->end_end,
-		.daemons = r->daemons,
+		.daemons = (const char *const *)r->daemons,
 		.n_daemons = r->n_daemons,
 		.n_unreachable = r->n_unreachable,
 		.local = r->local,

@@ -42,7 +42,7 @@ struct report {
 	struct run_end finished;   /* as the summary said it, for the outputs' end */
 	struct tally end_tally;
 	struct timeval end_start, end_end;
-	const char *const *daemons; /* the clamds scanned with, for the JSON summary */
+	char **daemons;             /* the clamds scanned with, for the reports (owned) */
 	size_t n_daemons;
 	unsigned n_unreachable;     /* and those named that could not be reached */
 	struct signatures sig;      /* what VERSION said, when asked (engine "" if not) */
@@ -55,6 +55,11 @@ struct report {
  * clamdscan's separator line). Returns 0, or -1 with errno; the caller
  * reports. */
 int report_open(struct report *r, const struct report_opts *o);
+
+/* A daemon this scan uses, by name: listed once in the JSON summary and
+ * the metrics, a --pool member that joins mid-scan too. Out of memory
+ * only costs the entry. */
+void report_daemon(struct report *r, const char *name);
 
 /* Adds a machine-readable output (report.c owns it from now on). */
 void report_add_sink(struct report *r, struct output_sink sink);

@@ -345,7 +345,6 @@ int scan_run(const struct scan_settings *s, const struct ng_conf *conf,
 {
 	struct scan_ctx ctx = { .set = s, .conf = conf, .endpoints = eps, .rep = rep, .q = q };
 	struct timeval start, end;
-	const char *names[ENDPOINT_MAX]; /* the daemons scanned with, for the report */
 	bool balanced;
 	struct tally t;
 	int status;
@@ -367,9 +366,7 @@ int scan_run(const struct scan_settings *s, const struct ng_conf *conf,
 		rep->progress = progress_new(stderr, STDERR_FILENO, isatty(STDOUT_FILENO));
 	progress_begin(rep->progress);
 	for (size_t i = 0; ctx.plan.driver != DRIVER_LOCAL && i < ctx.n_daemons; i++)
-		names[i] = ctx.daemons[i]->name;
-	rep->daemons = names;
-	rep->n_daemons = ctx.plan.driver != DRIVER_LOCAL ? ctx.n_daemons : 0;
+		report_daemon(rep, ctx.daemons[i]->name);
 	rep->local = ctx.plan.driver == DRIVER_LOCAL;
 
 	scan_targets(&ctx);
