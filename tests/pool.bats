@@ -316,6 +316,53 @@ for _ in range(50):
     [ "$(scanned "$D4")" -eq 0 ]
 }
 
+# hang_lookups: from now on a lookup in the client's namespace blocks: its
+# hosts file is a FIFO nobody writes to, so glibc's open() of it waits (a
+# DNS server that never answers, without a network).
+hang_lookups() {
+    mkfifo "$POOL_ETC/hosts.fifo"
+    mv -f "$POOL_ETC/hosts.fifo" "$POOL_ETC/hosts"
+}
+
+@test "a lookup that hangs mid-scan does not stop it: the daemons it had finish, every file once, the run ends, exit 1" {
+    hosts clampool.test 127.0.0.2 127.0.0.3
+    NG=$NG_NS bg_scan "$T/out.json" "$T/err" -c "$NOSOCK" --pool="clampool.test:$POOL_PORT" \
+        --pool-refresh=1 -m --json "$TREES/slow/clean" "$TREES/slow/infected"
+    wait_scanned "$D2" 100
+    hang_lookups
+    bg_wait "$T/err"
+    hosts clampool.test 127.0.0.2 # for the next test; the client is gone
+    [ "$SCAN_STATUS" -eq 1 ] # not 124: bg_scan's timeout did not have to end it
+    ! grep -E '^ERROR' "$T/err"
+    run verdicts "$T/out.json" "$TREES/slow"
+    assert_success
+    assert_line "infected=30"
+    assert_line "errors=0"
+    run logged instream 3030 "$D2" "$D3"
+    assert_success
+}
+
+@test "SIGTERM while a lookup hangs: the run ends at once" {
+    hosts clampool.test 127.0.0.2 127.0.0.3
+    NG=$NG_NS bg_scan "$T/out.json" "$T/err" -c "$NOSOCK" --pool="clampool.test:$POOL_PORT" \
+        --pool-refresh=1 -m --json "$TREES/slow/clean" "$TREES/slow/infected"
+    wait_scanned "$D2" 50
+    hang_lookups
+    sleep 2 # a refresh is due every second: one is hanging by now
+    pid_alive "$SCAN_PID" || fail "the scan ended before the lookup hung: nothing tested"
+    kill -TERM "$SCAN_PID" # timeout(1), which passes it on to the client
+    local i
+    for ((i = 0; i < 50; i++)); do
+        pid_alive "$SCAN_PID" || break
+        sleep 0.1
+    done
+    hosts clampool.test 127.0.0.2
+    ! pid_alive "$SCAN_PID" || fail "still running 5 s after SIGTERM"
+    bg_wait "$T/err"
+    [ "$SCAN_STATUS" -eq 1 ] || [ "$SCAN_STATUS" -eq 2 ]
+    grep -q 'Scan interrupted by SIGTERM' "$T/err"
+}
+
 @test "--pool: a name that does not resolve, an empty one, a bad port, with --local: errors naming --pool, exit 2" {
     hosts clampool.test 127.0.0.2
     run --separate-stderr "$NG_NS" -c "$NOSOCK" --pool=nowhere.test "$TREES/many"

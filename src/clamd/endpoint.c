@@ -79,30 +79,16 @@ static int add_unix(struct endpoint_list *out, const char *path, const char *wha
 	return 0;
 }
 
-/* Resolves host (NULL = loopback) into at most max endpoints at out (the
- * same address given twice kept once); *n says how many. what names the
- * setting in messages ("TCPAddr ", "--host="); label is how clamdscan
- * names it, NULL for the address itself. */
-static int resolve_tcp(const char *host, unsigned port, const char *what, const char *label,
-		       const char *shown, struct endpoint *out, size_t max, size_t *n, char *err,
-		       size_t errlen)
+/* The addresses of res as at most max endpoints at out (the same address
+ * given twice kept once); *n says how many. label is how clamdscan names
+ * them, NULL for the address itself. */
+static void endpoints_of(const struct addrinfo *res, unsigned port, const char *label,
+			 struct endpoint *out, size_t max, size_t *n)
 {
-	struct addrinfo hints, *res = NULL, *ai;
-	char portstr[16], numeric[INET6_ADDRSTRLEN];
-	int rc;
+	char numeric[INET6_ADDRSTRLEN];
 
 	*n = 0;
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	snprintf(portstr, sizeof(portstr), "%u", port);
-	rc = getaddrinfo(host, portstr, &hints, &res);
-	if (rc != 0) {
-		snprintf(err, errlen, "%s%s: cannot resolve: %s", what,
-			 shown != NULL ? shown : host != NULL ? host : "localhost", gai_strerror(rc));
-		return -1;
-	}
-	for (ai = res; ai != NULL && *n < max; ai = ai->ai_next) {
+	for (const struct addrinfo *ai = res; ai != NULL && *n < max; ai = ai->ai_next) {
 		struct endpoint *e = &out[*n];
 		bool seen = false;
 
@@ -127,6 +113,36 @@ static int resolve_tcp(const char *host, unsigned port, const char *what, const 
 		snprintf(e->label, sizeof(e->label), "%s", label != NULL ? label : e->name);
 		(*n)++;
 	}
+}
+
+void endpoint_lookup_hints(struct addrinfo *hints)
+{
+	memset(hints, 0, sizeof(*hints));
+	hints->ai_family = AF_UNSPEC;
+	hints->ai_socktype = SOCK_STREAM;
+}
+
+/* Resolves host (NULL = loopback) into at most max endpoints at out, as
+ * endpoints_of() says. what names the setting in messages ("TCPAddr ",
+ * "--host="). */
+static int resolve_tcp(const char *host, unsigned port, const char *what, const char *label,
+		       const char *shown, struct endpoint *out, size_t max, size_t *n, char *err,
+		       size_t errlen)
+{
+	struct addrinfo hints, *res = NULL;
+	char portstr[16];
+	int rc;
+
+	*n = 0;
+	endpoint_lookup_hints(&hints);
+	snprintf(portstr, sizeof(portstr), "%u", port);
+	rc = getaddrinfo(host, portstr, &hints, &res);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s%s: cannot resolve: %s", what,
+			 shown != NULL ? shown : host != NULL ? host : "localhost", gai_strerror(rc));
+		return -1;
+	}
+	endpoints_of(res, port, label, out, max, n);
 	freeaddrinfo(res);
 	return 0;
 }
@@ -152,18 +168,38 @@ bool endpoint_same_addr(const struct endpoint *a, const struct endpoint *b)
 	       memcmp(&a->addr, &b->addr, a->addrlen) == 0;
 }
 
+/* Marks the n endpoints at out as pool_id's; -1 with a message when none. */
+static int pool_members(const struct pool_name *p, unsigned pool_id, struct endpoint *out,
+			size_t n, char *err, size_t errlen)
+{
+	if (n == 0) {
+		snprintf(err, errlen, "--pool=%s: resolves to no address that can be used", p->arg);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i].pool = pool_id;
+	return 0;
+}
+
 int endpoint_resolve_pool(const struct pool_name *p, unsigned pool_id, struct endpoint *out,
 			  size_t max, size_t *n, char *err, size_t errlen)
 {
 	if (resolve_tcp(p->host, p->port, "--pool=", NULL, p->arg, out, max, n, err, errlen) != 0)
 		return -1;
-	if (*n == 0) {
-		snprintf(err, errlen, "--pool=%s: resolves to no address that can be used", p->arg);
+	return pool_members(p, pool_id, out, *n, err, errlen);
+}
+
+int endpoint_pool_answer(const struct pool_name *p, unsigned pool_id, int rc,
+			 const struct addrinfo *res, struct endpoint *out, size_t max, size_t *n,
+			 char *err, size_t errlen)
+{
+	*n = 0;
+	if (rc != 0) {
+		snprintf(err, errlen, "--pool=%s: cannot resolve: %s", p->arg, gai_strerror(rc));
 		return -1;
 	}
-	for (size_t i = 0; i < *n; i++)
-		out[i].pool = pool_id;
-	return 0;
+	endpoints_of(res, p->port, NULL, out, max, n);
+	return pool_members(p, pool_id, out, *n, err, errlen);
 }
 
 int endpoints_from_conf(const struct ng_conf *c, struct endpoint_list *out, char *err,

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <netdb.h>
 #include <sys/socket.h>
 
 #include "core/conf.h"
@@ -71,6 +72,15 @@ int endpoints_from_args(const struct ng_daemon_arg *d, size_t n, struct endpoint
  * in err (the name does not resolve, or to nothing usable). */
 int endpoint_resolve_pool(const struct pool_name *p, unsigned pool_id, struct endpoint *out,
 			  size_t max, size_t *n, char *err, size_t errlen);
+
+/* What getaddrinfo is asked for a daemon's name: TCP, IPv4 and IPv6. */
+void endpoint_lookup_hints(struct addrinfo *hints);
+
+/* The same as endpoint_resolve_pool() from a lookup made elsewhere
+ * (clamd/lookup.h): rc and res are what getaddrinfo gave. */
+int endpoint_pool_answer(const struct pool_name *p, unsigned pool_id, int rc,
+			 const struct addrinfo *res, struct endpoint *out, size_t max, size_t *n,
+			 char *err, size_t errlen);
 
 /* True when a and b are the same address (and port). */
 bool endpoint_same_addr(const struct endpoint *a, const struct endpoint *b);

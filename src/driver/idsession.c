@@ -485,6 +485,7 @@ static void idsession_close(struct driver *e)
 	if (e == NULL)
 		return;
 	finish_all(e);
+	pool_stop(e);
 	for (size_t i = 0; i < e->n; i++)
 		session_free(e->d[i].s);
 	free(e->buf);

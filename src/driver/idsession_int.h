@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "clamd/endpoint.h"
+#include "clamd/lookup.h"
 #include "core/result.h"
 #include "driver/coalesce.h"
 #include "driver/driver.h"
@@ -73,6 +74,9 @@ struct driver {
 	bool resolve_due;        /* a pool's daemon failed since the last resolution */
 	bool pool_full_said;
 	bool pool_failed_said[POOL_MAX];
+	struct lookup *lookup[POOL_MAX]; /* each name's lookup under way, or NULL */
+	int64_t lookup_since[POOL_MAX];  /* ms */
+	bool lookup_slow_said[POOL_MAX];
 };
 
 /* The daemon s belongs to. */
@@ -96,6 +100,7 @@ int on_record(void *arg, struct session *s, char *rec);
 
 /* idsession_pool.c: --pool's names resolved again while scanning. */
 void pool_start(struct driver *e);
+void pool_stop(struct driver *e);
 void pool_tick(struct driver *e);
 int64_t pool_wake(const struct driver *e);
 bool pool_grace(struct driver *e);

@@ -7,7 +7,9 @@
  * sent twice; one that comes back, or is still listed a while after it was
  * given up on, is tried again. A lookup that fails keeps the daemons the
  * pool had, and when every daemon is gone the names are asked again for
- * POOL_GRACE_MS before the files left are failed: DNS lags behind a fleet. */
+ * POOL_GRACE_MS before the files left are failed: DNS lags behind a fleet.
+ * Lookups run in the background (clamd/lookup.h), one per name at a time:
+ * a resolver that hangs never stops the scan. */
 #include "config.h"
 
 #include <poll.h>
@@ -22,6 +24,11 @@
 #define REVIVE_AFTER_MS 5000
 /* How long a scan whose every daemon is gone waits for the names to list others. */
 #define POOL_GRACE_MS 30000
+/* How often a lookup under way is asked whether it is done, when nothing
+ * else wakes the scan. */
+#define LOOKUP_POLL_MS 20
+/* A lookup under way for this long is said to be slow (and still waited for). */
+#define LOOKUP_SLOW_MS 10000
 
 void pool_start(struct driver *e)
 {
@@ -32,6 +39,14 @@ void pool_start(struct driver *e)
 	e->last_resolve = now;
 	e->next_resolve = now + (int64_t)e->env.pool_refresh * 1000;
 	e->all_dead_since = -1;
+}
+
+void pool_stop(struct driver *e)
+{
+	for (size_t p = 0; p < e->env.n_pools; p++) {
+		lookup_abandon(e->lookup[p]);
+		e->lookup[p] = NULL;
+	}
 }
 
 /* Says nothing new to d and lets it finish what it has. */
@@ -111,22 +126,12 @@ static void join(struct driver *e, const struct endpoint *ep)
 	report_daemon(e->env.msg, ep->name);
 }
 
-/* Compares pool p's daemons with what its name resolves to now. */
-static void refresh_pool(struct driver *e, unsigned p)
+/* Compares pool p's daemons with the n addresses its name resolves to now. */
+static void apply_pool(struct driver *e, unsigned p, const struct endpoint *got, size_t n,
+		       int64_t now)
 {
-	struct endpoint got[ENDPOINT_MAX];
-	char err[400];
-	size_t n, had = e->n;
-	int64_t now = session_now_ms();
+	size_t had = e->n;
 
-	if (endpoint_resolve_pool(&e->env.pools[p - 1], p, got, ENDPOINT_MAX, &n, err,
-				  sizeof(err)) != 0) {
-		if (!e->pool_failed_said[p - 1])
-			report_warning(e->env.msg, "%s; going on with the daemons it had", err);
-		e->pool_failed_said[p - 1] = true;
-		return;
-	}
-	e->pool_failed_said[p - 1] = false;
 	for (size_t i = 0; i < had; i++) {
 		struct daemon_state *d = &e->d[i];
 		bool listed = false;
@@ -159,8 +164,53 @@ static void refresh_pool(struct driver *e, unsigned p)
 	}
 }
 
-/* Resolves the names again when it is time, or when a daemon failed (no
- * more often than RESOLVE_MIN_GAP_MS). */
+/* A lookup of pool p's name that failed, or could not start. */
+static void lookup_failed(struct driver *e, unsigned p, const char *err)
+{
+	if (!e->pool_failed_said[p - 1])
+		report_warning(e->env.msg, "%s; going on with the daemons it had", err);
+	e->pool_failed_said[p - 1] = true;
+}
+
+/* Takes the answer of pool p's lookup, if it came. */
+static void collect(struct driver *e, unsigned p, int64_t now)
+{
+	struct endpoint got[ENDPOINT_MAX];
+	char err[400];
+	size_t n;
+	int rc;
+
+	if (lookup_poll(e->lookup[p - 1], p, got, ENDPOINT_MAX, &n, &rc, err, sizeof(err)) == 0) {
+		if (!e->lookup_slow_said[p - 1] && now - e->lookup_since[p - 1] >= LOOKUP_SLOW_MS) {
+			report_warning(e->env.msg,
+				       "--pool=%s: looking the name up again has taken over %d s; "
+				       "going on with the daemons it had",
+				       e->env.pools[p - 1].arg, LOOKUP_SLOW_MS / 1000);
+			e->lookup_slow_said[p - 1] = true;
+		}
+		return;
+	}
+	e->lookup[p - 1] = NULL;
+	e->lookup_slow_said[p - 1] = false;
+	if (rc != 0) {
+		lookup_failed(e, p, err);
+		return;
+	}
+	e->pool_failed_said[p - 1] = false;
+	apply_pool(e, p, got, n, now);
+}
+
+/* Whether a lookup is under way. */
+static bool looking_up(const struct driver *e)
+{
+	for (size_t p = 0; p < e->env.n_pools; p++)
+		if (e->lookup[p] != NULL)
+			return true;
+	return false;
+}
+
+/* Takes the answers of the lookups under way; starts new ones when it is
+ * time, or when a daemon failed (no more often than RESOLVE_MIN_GAP_MS). */
 void pool_tick(struct driver *e)
 {
 	int64_t now;
@@ -171,13 +221,24 @@ void pool_tick(struct driver *e)
 	now = session_now_ms();
 	periodic = e->env.pool_refresh > 0 && now >= e->next_resolve;
 	failed = e->resolve_due && now - e->last_resolve >= RESOLVE_MIN_GAP_MS;
+	for (unsigned p = 1; p <= e->env.n_pools; p++)
+		if (e->lookup[p - 1] != NULL)
+			collect(e, p, now);
 	if (!(periodic || failed))
 		return;
 	e->resolve_due = false;
 	e->last_resolve = now;
 	e->next_resolve = now + (int64_t)e->env.pool_refresh * 1000;
-	for (unsigned p = 1; p <= e->env.n_pools; p++)
-		refresh_pool(e, p);
+	for (unsigned p = 1; p <= e->env.n_pools; p++) {
+		char err[400];
+
+		if (e->lookup[p - 1] != NULL)
+			continue; /* one at a time: a hung resolver gets no pile of them */
+		e->lookup[p - 1] = lookup_start(&e->env.pools[p - 1], err, sizeof(err));
+		e->lookup_since[p - 1] = now;
+		if (e->lookup[p - 1] == NULL)
+			lookup_failed(e, p, err);
+	}
 }
 
 /* Every daemon is gone with files left: asks the names again, once a
@@ -195,7 +256,7 @@ bool pool_grace(struct driver *e)
 		return false;
 	e->resolve_due = true;
 	pool_tick(e);
-	next = e->last_resolve + RESOLVE_MIN_GAP_MS;
+	next = looking_up(e) ? now + LOOKUP_POLL_MS : e->last_resolve + RESOLVE_MIN_GAP_MS;
 	if (next > now) {
 		struct pollfd p = { .fd = interrupt_fd(), .events = POLLIN };
 
@@ -209,6 +270,8 @@ int64_t pool_wake(const struct driver *e)
 {
 	if (e->env.n_pools == 0)
 		return -1;
+	if (looking_up(e))
+		return session_now_ms() + LOOKUP_POLL_MS;
 	if (e->resolve_due)
 		return e->last_resolve + RESOLVE_MIN_GAP_MS;
 	return e->env.pool_refresh > 0 ? e->next_resolve : -1;
