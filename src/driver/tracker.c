@@ -49,8 +49,10 @@ int tracker_record(struct tracker *t, char *rec, tracker_names_fn names, struct 
 	char shown[200];
 	struct tracker_slot *s;
 	struct reply *r = &out->r;
+	size_t n = strnlen(rec, sizeof(shown) - 1);
 
-	snprintf(shown, sizeof(shown), "%s", rec); /* reply_parse cuts rec up */
+	memcpy(shown, rec, n); /* reply_parse cuts rec up; kept for the messages */
+	shown[n] = '\0';
 	if (reply_parse(rec, true, NULL, r) != 0) {
 		snprintf(why, len, "sent \"%s\", which is not a session reply", shown);
 		return -1;

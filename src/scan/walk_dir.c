@@ -15,13 +15,30 @@
 #include "core/conf.h"
 #include "scan/walk_int.h"
 
+/* a + b, newly allocated (once per file walked: no printf machinery). */
+static char *concat(const char *a, const char *b)
+{
+	size_t alen = strlen(a), blen = strlen(b);
+	char *out = malloc(alen + blen + 1);
+
+	if (out == NULL)
+		return NULL;
+	memcpy(out, a, alen);
+	memcpy(out + alen, b, blen + 1);
+	return out;
+}
+
 /* dir + "/" + name, as cli_ftw joins them ("/" alone gets no second one). */
 char *join(const char *dir, const char *name)
 {
-	char *out;
+	size_t dlen = strcmp(dir, "/") == 0 ? 0 : strlen(dir);
+	char *out = malloc(dlen + strlen(name) + 2);
 
-	if (asprintf(&out, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, name) < 0)
+	if (out == NULL)
 		return NULL;
+	memcpy(out, dir, dlen);
+	out[dlen] = '/';
+	strcpy(out + dlen + 1, name);
 	return out;
 }
 
@@ -47,13 +64,9 @@ void frame_free(struct frame *f)
  * as the walk's naming says (walk.h). */
 char *show(const struct walk *w, const char *path, const char *resolved, bool behind_link)
 {
-	char *out;
-
 	switch (w->o.names) {
 	case WALK_NAMES_GIVEN:
-		if (asprintf(&out, "%s%s", w->t->shown, path + strlen(w->t->real)) < 0)
-			return NULL;
-		return out;
+		return concat(w->t->shown, path + strlen(w->t->real));
 	case WALK_NAMES_REAL:
 		return strdup(behind_link ? resolved : path);
 	case WALK_NAMES_DAEMON:
