@@ -93,6 +93,14 @@ hosts() {
     mv -f "$POOL_ETC/hosts.new" "$POOL_ETC/hosts"
 }
 
+# pool_scan_slow OPTION...: the slow trees scanned with -m --json over the
+# pool clampool.test, inside the namespace, in the background (bg_scan:
+# $T/out.json, $T/err).
+pool_scan_slow() {
+    NG=$NG_NS bg_scan "$T/out.json" "$T/err" -c "$NOSOCK" --pool="clampool.test:$POOL_PORT" \
+        "$@" -m --json "$TREES/slow/clean" "$TREES/slow/infected"
+}
+
 # wait_line FILE REGEX: until a line of FILE matches (60 s at most).
 wait_line() {
     local i
@@ -201,8 +209,7 @@ for _ in range(50):
 
 @test "the name's addresses change mid-scan (--pool-refresh=1): the new one joins (and is in the summary), the gone one takes nothing new, every file once" {
     hosts clampool.test 127.0.0.2 127.0.0.3
-    NG=$NG_NS bg_scan "$T/out.json" "$T/err" -c "$NOSOCK" --pool="clampool.test:$POOL_PORT" \
-        --pool-refresh=1 -m -v --json "$TREES/slow/clean" "$TREES/slow/infected"
+    pool_scan_slow --pool-refresh=1 -v
     wait_scanned "$D2" 100
     hosts clampool.test 127.0.0.3 127.0.0.4
     wait_line "$T/err" "127.0.0.2:$POOL_PORT is gone from it"
@@ -230,8 +237,7 @@ for _ in range(50):
 
 @test "a pool's only daemon is killed and the name now lists another (--pool-refresh=0): resolved again at once, none lost, exit 1" {
     hosts clampool.test 127.0.0.2
-    NG=$NG_NS bg_scan "$T/out.json" "$T/err" -c "$NOSOCK" --pool="clampool.test:$POOL_PORT" \
-        --pool-refresh=0 -m -v --json "$TREES/slow/clean" "$TREES/slow/infected"
+    pool_scan_slow --pool-refresh=0 -v
     wait_scanned "$D2" 100
     hosts clampool.test 127.0.0.3
     lab_kill_n "$D2"
@@ -253,8 +259,7 @@ for _ in range(50):
 # replacement appears seconds later.
 @test "every daemon gone, the replacement listed 3 s later: the names are asked again until it is, none lost, exit 1" {
     hosts clampool.test 127.0.0.2
-    NG=$NG_NS bg_scan "$T/out.json" "$T/err" -c "$NOSOCK" --pool="clampool.test:$POOL_PORT" \
-        --pool-refresh=0 -m -v --json "$TREES/slow/clean" "$TREES/slow/infected"
+    pool_scan_slow --pool-refresh=0 -v
     wait_scanned "$D2" 100
     lab_kill_n "$D2"
     sleep 3
@@ -273,8 +278,7 @@ for _ in range(50):
 # scan than the 32 daemons it can use at once.
 @test "48 addresses come and go during the scan: slots are reused, nothing left out, every file once, exit 1" {
     hosts clampool.test 127.0.0.2
-    NG=$NG_NS bg_scan "$T/out.json" "$T/err" -c "$NOSOCK" --pool="clampool.test:$POOL_PORT" \
-        --pool-refresh=1 -m -v --json "$TREES/slow/clean" "$TREES/slow/infected"
+    pool_scan_slow --pool-refresh=1 -v
     local k j list
     # 127.0.1.K listen nowhere: each is refused, given up on, then gone;
     # twelve new ones a second, as fast as the refresh sees them
@@ -300,8 +304,7 @@ for _ in range(50):
 
 @test "the name stops resolving mid-scan: a warning, the daemons it had finish the scan, every file once" {
     hosts clampool.test 127.0.0.2 127.0.0.3
-    NG=$NG_NS bg_scan "$T/out.json" "$T/err" -c "$NOSOCK" --pool="clampool.test:$POOL_PORT" \
-        --pool-refresh=1 -m --json "$TREES/slow/clean" "$TREES/slow/infected"
+    pool_scan_slow --pool-refresh=1
     wait_scanned "$D2" 100
     hosts other.test 127.0.0.4
     bg_wait "$T/err"
@@ -326,8 +329,7 @@ hang_lookups() {
 
 @test "a lookup that hangs mid-scan does not stop it: the daemons it had finish, every file once, the run ends, exit 1" {
     hosts clampool.test 127.0.0.2 127.0.0.3
-    NG=$NG_NS bg_scan "$T/out.json" "$T/err" -c "$NOSOCK" --pool="clampool.test:$POOL_PORT" \
-        --pool-refresh=1 -m --json "$TREES/slow/clean" "$TREES/slow/infected"
+    pool_scan_slow --pool-refresh=1
     wait_scanned "$D2" 100
     hang_lookups
     bg_wait "$T/err"
@@ -344,8 +346,7 @@ hang_lookups() {
 
 @test "SIGTERM while a lookup hangs: the run ends at once" {
     hosts clampool.test 127.0.0.2 127.0.0.3
-    NG=$NG_NS bg_scan "$T/out.json" "$T/err" -c "$NOSOCK" --pool="clampool.test:$POOL_PORT" \
-        --pool-refresh=1 -m --json "$TREES/slow/clean" "$TREES/slow/infected"
+    pool_scan_slow --pool-refresh=1
     wait_scanned "$D2" 50
     hang_lookups
     sleep 2 # a refresh is due every second: one is hanging by now
