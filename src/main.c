@@ -94,7 +94,7 @@ static int compile_filters(const struct ng_options *o, struct path_filters *f,
 			if (rc != 0) {
 				/* the user asked for it: never scan more than asked */
 				report_error(rep, "%s '%s' cannot be used: %s", names[k], o->filters[k][i],
-					     rc == -2 ? "out of memory" : why);
+					     why);
 				return -1;
 			}
 		}

@@ -125,3 +125,50 @@ MODES=("" "-m" "-z" "--stream" "--fdpass" "-m --stream" "-m --fdpass")
     [[ $err == *"WARNING: Ignoring unsupported option --exclude"* ]]
     [ "$found" = "keep/a.com keep/deep/b.txt skip/c.com top.com top.txt " ]
 }
+
+# ---- the RE2 module: loaded only by a run with patterns ----------------------
+
+# loaded ARGS: runs the client with LD_DEBUG=files (the dynamic loader names
+# every object it loads, dlopen included) and prints the file names loaded.
+loaded() {
+    LD_DEBUG=files LD_DEBUG_OUTPUT=$T/ld "$NG" "$@" >/dev/null 2>&1 || true
+    sed -n 's/.*file=\([^ ]*\) .*/\1/p' "$T"/ld.* | sort -u
+}
+
+@test "no pattern: the run loads neither RE2 nor the C++ runtime; with ExcludePath or --exclude it loads ng-regex.so" {
+    run loaded -c "$LAB_CONF" --no-summary tree
+    echo "$output"
+    refute_output --partial libre2
+    refute_output --partial ng-regex.so
+    # ASan's own runtime needs libstdc++: only the plain build can go without
+    [ -n "${NG_SANITIZED:-}" ] || refute_output --partial libstdc++
+    rm -f "$T"/ld.*
+    run loaded -c "$LAB_CONF" --no-summary --exclude='\.txt$' tree
+    echo "$output"
+    assert_output --partial ng-regex.so
+    assert_output --partial libre2
+    rm -f "$T"/ld.*
+    cp "$LAB_CONF" "$T/excl.conf"
+    echo 'ExcludePath /skip/' >>"$T/excl.conf"
+    run loaded -c "$T/excl.conf" --no-summary tree
+    assert_output --partial ng-regex.so
+}
+
+@test "a program with no RE2 module to load: patterns are an error naming it, exit 2; a run without them scans" {
+    local installed
+    installed=$("$NG" --help >/dev/null; strings "$NG" | grep -m1 '/clamdscan-ng$' || true)
+    [ ! -e "$installed/ng-regex.so" ] || skip "an installed $installed/ng-regex.so would be used"
+    mkdir -p "$T/bin"
+    cp "$NG" "$T/bin/clamdscan-ng" # without ng-regex.so beside it
+    run -2 --separate-stderr "$T/bin/clamdscan-ng" -c "$LAB_CONF" --no-summary --exclude='\.txt$' tree
+    echo "$stderr"
+    assert_equal "$output" ""
+    [[ $stderr == *"--exclude '\\.txt\$' cannot be used: the RE2 module cannot be loaded"*ng-regex.so* ]]
+    cp "$LAB_CONF" "$T/excl.conf"
+    echo 'ExcludePath /skip/' >>"$T/excl.conf"
+    run -2 --separate-stderr "$T/bin/clamdscan-ng" -c "$T/excl.conf" --no-summary tree
+    echo "$stderr"
+    [[ $stderr == *"excl.conf:"*": ExcludePath cannot be used: the RE2 module cannot be loaded"* ]]
+    run -1 "$T/bin/clamdscan-ng" -c "$LAB_CONF" --no-summary tree
+    [ "$(grep -c ' FOUND$' <<<"$output")" -eq 5 ]
+}

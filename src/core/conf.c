@@ -259,7 +259,7 @@ static int add_exclude(struct parse_state *ps, const char *v)
 	int rc = patterns_add(&ps->c->exclude, v, why, sizeof(why));
 
 	if (rc == -2)
-		return fail(ps, "out of memory");
+		return fail(ps, "ExcludePath cannot be used: %s", why);
 	if (rc != 0)
 		return warn(ps, "ExcludePath '%.200s' cannot be used (%s): it excludes nothing, as clamd "
 			    "excludes nothing with a pattern it cannot compile", v, why);

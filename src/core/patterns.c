@@ -15,7 +15,7 @@ int patterns_add(struct patterns *p, const char *v, char *why, size_t len)
 	struct regex_set **set = n > 0 && v[n - 1] == '/' ? &p->slash : &p->plain;
 
 	p->n++;
-	if (*set == NULL && (*set = regex_set_new()) == NULL)
+	if (*set == NULL && (*set = regex_set_new(why, len)) == NULL)
 		return -2;
 	return regex_set_add(*set, v, why, len) == 0 ? 0 : -1;
 }

@@ -20,7 +20,8 @@ struct patterns {
 };
 
 /* Adds v. Returns 0, -1 with why (a pattern that cannot be compiled: it
- * matches nothing, as in clamd), or -2 when out of memory. */
+ * matches nothing, as in clamd), or -2 when no pattern can be used at all
+ * (out of memory, or the RE2 module cannot be loaded): why says which. */
 int patterns_add(struct patterns *p, const char *v, char *why, size_t len);
 
 /* True when some pattern matches path. */

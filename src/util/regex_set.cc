@@ -104,9 +104,13 @@ struct regex_set {
 	bool set_usable = false;
 };
 
-extern "C" struct regex_set *regex_set_new(void)
+extern "C" struct regex_set *regex_set_new(char *err, size_t errlen)
 {
-	return new (std::nothrow) regex_set();
+	struct regex_set *s = new (std::nothrow) regex_set();
+
+	if (s == nullptr)
+		snprintf(err, errlen, "out of memory");
+	return s;
 }
 
 extern "C" int regex_set_add(struct regex_set *s, const char *pattern, char *err, size_t errlen)
