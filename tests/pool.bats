@@ -322,9 +322,17 @@ for _ in range(50):
 # hang_lookups: from now on a lookup in the client's namespace blocks: its
 # hosts file is a FIFO nobody writes to, so glibc's open() of it waits (a
 # DNS server that never answers, without a network).
+# A hard link to the FIFO stays in $T/fifo, for answer_hung_lookup.
 hang_lookups() {
     mkfifo "$POOL_ETC/hosts.fifo"
+    ln "$POOL_ETC/hosts.fifo" "$T/fifo"
     mv -f "$POOL_ETC/hosts.fifo" "$POOL_ETC/hosts"
+}
+
+# answer_hung_lookup: the lookup hung in the FIFO reads an empty file (it
+# fails: "cannot resolve"); other lookups read whatever hosts says now.
+answer_hung_lookup() {
+    timeout 10 sh -c ': >"$0"' "$T/fifo"
 }
 
 @test "a lookup that hangs mid-scan does not stop it: the daemons it had finish, every file once, the run ends, exit 1" {
@@ -342,6 +350,28 @@ hang_lookups() {
     assert_line "errors=0"
     run logged instream 3030 "$D2" "$D3"
     assert_success
+}
+
+@test "a daemon fails while a lookup hangs: once that lookup ends, the name is asked again and the new address joins" {
+    # the case a helper's review found: the failure's own lookup was dropped
+    hosts clampool.test 127.0.0.2 127.0.0.3
+    pool_scan_slow --pool-refresh=0 -v
+    wait_scanned "$D2" 50
+    hang_lookups
+    lab_kill_n "$D2" # its failure starts a lookup, which hangs
+    sleep 3
+    pid_alive "$SCAN_PID" || fail "the scan ended before the lookup was answered: nothing tested"
+    # the name moves on, then the hung lookup ends (in failure)
+    hosts clampool.test 127.0.0.3 127.0.0.4
+    answer_hung_lookup
+    bg_wait "$T/err"
+    [ "$SCAN_STATUS" -eq 1 ]
+    grep -q "^clamd pool clampool.test:$POOL_PORT: 127.0.0.4:$POOL_PORT joined" "$T/err"
+    run verdicts "$T/out.json" "$TREES/slow"
+    assert_success
+    assert_line "infected=30"
+    assert_line "errors=0"
+    [ "$(scanned "$D4")" -gt 0 ]
 }
 
 @test "SIGTERM while a lookup hangs: the run ends at once" {

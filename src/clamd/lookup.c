@@ -36,7 +36,9 @@ struct lookup *lookup_start(const struct pool_name *p, char *err, size_t errlen)
 	rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
 	if (rc != 0) {
 		snprintf(err, errlen, "--pool=%s: cannot start a lookup: %s", p->arg, gai_strerror(rc));
-		free(l);
+		/* glibc may have queued it before failing (EAI_AGAIN, EAI_MEMORY):
+		 * freed only if it cannot be running */
+		lookup_abandon(l);
 		return NULL;
 	}
 	return l;

@@ -25,8 +25,10 @@
 /* How long a scan whose every daemon is gone waits for the names to list others. */
 #define POOL_GRACE_MS 30000
 /* How often a lookup under way is asked whether it is done, when nothing
- * else wakes the scan. */
+ * else wakes the scan: often in its first second, then seldom. */
 #define LOOKUP_POLL_MS 20
+#define LOOKUP_SLOW_POLL_AFTER_MS 1000
+#define LOOKUP_SLOW_POLL_MS 250
 /* A lookup under way for this long is said to be slow (and still waited for). */
 #define LOOKUP_SLOW_MS 10000
 
@@ -200,13 +202,24 @@ static void collect(struct driver *e, unsigned p, int64_t now)
 	apply_pool(e, p, got, n, now);
 }
 
-/* Whether a lookup is under way. */
-static bool looking_up(const struct driver *e)
+/* When a lookup under way is next asked whether it is done: soon while it
+ * is young, then less often (a hung resolver must not undo pacing); -1
+ * when none is under way. */
+static int64_t lookup_wake(const struct driver *e, int64_t now)
 {
-	for (size_t p = 0; p < e->env.n_pools; p++)
-		if (e->lookup[p] != NULL)
-			return true;
-	return false;
+	int64_t wake = -1;
+
+	for (size_t p = 0; p < e->env.n_pools; p++) {
+		int64_t t;
+
+		if (e->lookup[p] == NULL)
+			continue;
+		t = now + (now - e->lookup_since[p] < LOOKUP_SLOW_POLL_AFTER_MS ? LOOKUP_POLL_MS
+										  : LOOKUP_SLOW_POLL_MS);
+		if (wake < 0 || t < wake)
+			wake = t;
+	}
+	return wake;
 }
 
 /* Takes the answers of the lookups under way; starts new ones when it is
@@ -232,8 +245,12 @@ void pool_tick(struct driver *e)
 	for (unsigned p = 1; p <= e->env.n_pools; p++) {
 		char err[400];
 
-		if (e->lookup[p - 1] != NULL)
-			continue; /* one at a time: a hung resolver gets no pile of them */
+		if (e->lookup[p - 1] != NULL) {
+			/* one at a time: a hung resolver gets no pile of them; but a
+			 * failure since that one began asks again once it is done */
+			e->resolve_due |= failed;
+			continue;
+		}
 		e->lookup[p - 1] = lookup_start(&e->env.pools[p - 1], err, sizeof(err));
 		e->lookup_since[p - 1] = now;
 		if (e->lookup[p - 1] == NULL)
@@ -256,7 +273,9 @@ bool pool_grace(struct driver *e)
 		return false;
 	e->resolve_due = true;
 	pool_tick(e);
-	next = looking_up(e) ? now + LOOKUP_POLL_MS : e->last_resolve + RESOLVE_MIN_GAP_MS;
+	next = lookup_wake(e, now);
+	if (next < 0)
+		next = e->last_resolve + RESOLVE_MIN_GAP_MS;
 	if (next > now) {
 		struct pollfd p = { .fd = interrupt_fd(), .events = POLLIN };
 
@@ -268,10 +287,13 @@ bool pool_grace(struct driver *e)
 /* When the drive loop must wake to resolve again; -1: no need. */
 int64_t pool_wake(const struct driver *e)
 {
+	int64_t wake;
+
 	if (e->env.n_pools == 0)
 		return -1;
-	if (looking_up(e))
-		return session_now_ms() + LOOKUP_POLL_MS;
+	wake = lookup_wake(e, session_now_ms());
+	if (wake >= 0)
+		return wake;
 	if (e->resolve_due)
 		return e->last_resolve + RESOLVE_MIN_GAP_MS;
 	return e->env.pool_refresh > 0 ? e->next_resolve : -1;
