@@ -152,6 +152,8 @@ static void dispatch(struct driver *e, struct daemon_state *d)
 		settle_as(e, req, VERDICT_ERROR, msg);
 		return;
 	}
+	if (s->tr->inflight == 0)
+		coalesce_reset(&state_of(s)->pace); /* it sat idle: not a measure of its pace */
 	tracker_send(s->tr, req);
 	e->inflight++;
 	req->sends++;
