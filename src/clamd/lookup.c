@@ -2,23 +2,65 @@
 #include "config.h"
 
 #include <netdb.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "clamd/lookup.h"
 
+/* A lookup whose answer glibc reports but whose notification never came
+ * (glibc could not start the thread for it) is taken after this long. */
+#define UNNOTIFIED_MS 1000
+
 struct lookup {
-	struct gaicb cb; /* first: what glibc's thread writes to */
+	struct gaicb cb; /* what glibc's thread writes to */
 	struct addrinfo hints;
 	char host[sizeof(((struct pool_name *)0)->host)]; /* its own: an abandoned one outlives the scan */
 	char port[16];
 	const struct pool_name *pool;
+	int notified;         /* set, with release, by glibc's notification thread */
+	int64_t unnotified_at; /* ms: when gai_error first said done without it; 0: not yet */
 };
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Runs on a thread glibc starts once the answer is stored: reading
+ * ar_result after this flag (acquire) is ordered after glibc's writes,
+ * which gai_error() alone does not promise on weakly ordered CPUs. */
+static void on_done(union sigval v)
+{
+	struct lookup *l = v.sival_ptr;
+
+	__atomic_store_n(&l->notified, 1, __ATOMIC_RELEASE);
+}
+
+/* Whether l's answer may be read now. */
+static bool answered(struct lookup *l)
+{
+	int64_t now;
+
+	if (__atomic_load_n(&l->notified, __ATOMIC_ACQUIRE))
+		return true;
+	if (gai_error(&l->cb) == EAI_INPROGRESS)
+		return false;
+	now = now_ms();
+	if (l->unnotified_at == 0)
+		l->unnotified_at = now;
+	return now - l->unnotified_at >= UNNOTIFIED_MS;
+}
 
 struct lookup *lookup_start(const struct pool_name *p, char *err, size_t errlen)
 {
 	struct lookup *l = calloc(1, sizeof(*l));
 	struct gaicb *list[1];
+	struct sigevent sev = { .sigev_notify = SIGEV_THREAD };
 	int rc;
 
 	if (l == NULL) {
@@ -33,7 +75,9 @@ struct lookup *lookup_start(const struct pool_name *p, char *err, size_t errlen)
 	l->cb.ar_service = l->port;
 	l->cb.ar_request = &l->hints;
 	list[0] = &l->cb;
-	rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
+	sev.sigev_notify_function = on_done;
+	sev.sigev_value.sival_ptr = l;
+	rc = getaddrinfo_a(GAI_NOWAIT, list, 1, &sev);
 	if (rc != 0) {
 		snprintf(err, errlen, "--pool=%s: cannot start a lookup: %s", p->arg, gai_strerror(rc));
 		/* glibc may have queued it before failing (EAI_AGAIN, EAI_MEMORY):
@@ -47,11 +91,10 @@ struct lookup *lookup_start(const struct pool_name *p, char *err, size_t errlen)
 int lookup_poll(struct lookup *l, unsigned pool_id, struct endpoint *out, size_t max, size_t *n,
 		int *rc, char *err, size_t errlen)
 {
-	int e = gai_error(&l->cb);
-
-	if (e == EAI_INPROGRESS)
+	if (!answered(l))
 		return 0;
-	*rc = endpoint_pool_answer(l->pool, pool_id, e, l->cb.ar_result, out, max, n, err, errlen);
+	*rc = endpoint_pool_answer(l->pool, pool_id, gai_error(&l->cb), l->cb.ar_result, out, max,
+				   n, err, errlen);
 	if (l->cb.ar_result != NULL)
 		freeaddrinfo(l->cb.ar_result);
 	free(l);
@@ -62,8 +105,11 @@ void lookup_abandon(struct lookup *l)
 {
 	if (l == NULL)
 		return;
-	if (gai_cancel(&l->cb) == EAI_NOTCANCELED)
-		return; /* glibc's thread still writes to it */
+	(void)gai_cancel(&l->cb);
+	/* freed only once its notification came: until then glibc may still
+	 * write to it or notify it (a cancelled request is notified too) */
+	if (!__atomic_load_n(&l->notified, __ATOMIC_ACQUIRE))
+		return;
 	if (gai_error(&l->cb) == 0 && l->cb.ar_result != NULL)
 		freeaddrinfo(l->cb.ar_result);
 	free(l);

@@ -22,8 +22,8 @@ struct lookup *lookup_start(const struct pool_name *p, char *err, size_t errlen)
 int lookup_poll(struct lookup *l, unsigned pool_id, struct endpoint *out, size_t max, size_t *n,
 		int *rc, char *err, size_t errlen);
 
-/* Gives up on it: cancelled, or, when glibc's thread is in the middle of
- * it, left to that thread (freed by the process's exit). */
+/* Gives up on it: cancelled, and freed unless glibc may still touch it
+ * (then left to the process's exit). */
 void lookup_abandon(struct lookup *l);
 
 #endif
