@@ -17,13 +17,8 @@ load spread
 setup_file() {
     load lab
     local base
-    base=$(cd "$BATS_FILE_TMPDIR" && pwd -P)
-    # sun_path holds 108 bytes: the per-test daemons live under $LABS
-    if ((${#base} > 60)); then
-        base=$(mktemp -d /tmp/ngmulti.XXXXXX)
-        export MULTI_OWN_DIR=$base
-    fi
-    export LABS=$base
+    labs_dir # the per-test daemons live under $LABS too
+    base=$LABS
     export A=$base/a B=$base/b
     export LAB_CLAMD_EXTRA=$'LogClean yes\nDisableCache yes'
     lab_start_n "$A" "$B"
@@ -38,9 +33,7 @@ setup_file() {
 teardown_file() {
     load lab
     lab_stop_n "$A" "$B"
-    if [[ -n ${MULTI_OWN_DIR:-} && $MULTI_OWN_DIR == /tmp/ngmulti.* ]]; then
-        rm -rf "$MULTI_OWN_DIR"
-    fi
+    labs_dir_remove
 }
 
 setup() {

@@ -21,13 +21,8 @@ load spread
 setup_file() {
     load lab
     local base
-    base=$(cd "$BATS_FILE_TMPDIR" && pwd -P)
-    # sun_path holds 108 bytes: the daemons' sockets live under $LABS
-    if ((${#base} > 60)); then
-        base=$(mktemp -d /tmp/ngpool.XXXXXX)
-        export POOL_OWN_DIR=$base
-    fi
-    export LABS=$base
+    labs_dir
+    base=$LABS
     # one free port on all three addresses
     POOL_PORT=$(python3 -c '
 import socket
@@ -68,9 +63,7 @@ EOF
 teardown_file() {
     load lab
     lab_stop_n "$D2" "$D3" "$D4"
-    if [[ -n ${POOL_OWN_DIR:-} && $POOL_OWN_DIR == /tmp/ngpool.* ]]; then
-        rm -rf "$POOL_OWN_DIR"
-    fi
+    labs_dir_remove
 }
 
 # pool_daemon_start N: the lab clamd of 127.0.0.N on the pool's port, in $LABS/dN.
@@ -358,8 +351,8 @@ answer_hung_lookup() {
     pool_scan_slow --pool-refresh=0 -v
     wait_scanned "$D2" 50
     hang_lookups
-    lab_kill_n "$D2" # its failure starts a lookup, which hangs
-    sleep 3
+    lab_kill_n "$D2" # its failure starts a lookup (within a second), which hangs
+    sleep 1.5
     pid_alive "$SCAN_PID" || fail "the scan ended before the lookup was answered: nothing tested"
     # the name moves on, then the hung lookup ends (in failure)
     hosts clampool.test 127.0.0.3 127.0.0.4

@@ -10,6 +10,24 @@
 #     path mode it names every file scanned, with --stream it counts them;
 #     the fakes' logs name every reply they sent.
 
+# labs_dir: exports LABS, the directory for a file's lab daemons and trees,
+# with paths short enough for their sockets (sun_path holds 108 bytes):
+# BATS_FILE_TMPDIR when it is, else a new /tmp/ngspread.XXXXXX, which
+# labs_dir_remove removes in teardown_file.
+labs_dir() {
+    LABS=$(cd "$BATS_FILE_TMPDIR" && pwd -P)
+    if ((${#LABS} > 60)); then
+        LABS=$(mktemp -d /tmp/ngspread.XXXXXX)
+        export LABS_OWN_DIR=$LABS
+    fi
+    export LABS
+}
+
+labs_dir_remove() {
+    if [[ -n ${LABS_OWN_DIR:-} && $LABS_OWN_DIR == /tmp/ngspread.* ]]; then
+        rm -rf "$LABS_OWN_DIR"
+    fi
+}
 
 # make_many DIR N EVERY: N small clean files in 30 subdirectories of DIR;
 # every EVERY-th of them infected instead (EICAR, ALPHA and BETA in turn),
