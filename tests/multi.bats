@@ -384,8 +384,9 @@ good_pair() {
     echo "SCAN requests: $n1 to the first daemon, $n2 to the second"
     [ $((n1 + n2)) -eq 21 ]
     # two in flight over both: each daemon takes part (the faster one takes
-    # more: the proportions follow the machine's load, not a rule)
-    ((n1 >= 2 && n2 >= 2))
+    # more: the proportions follow the machine's load, not a rule; under
+    # load one took 20 of 21)
+    ((n1 >= 1 && n2 >= 1))
     ! grep -q -E ' < [zn]?(CONTSCAN|MULTISCAN|INSTREAM|FILDES)' "$L1" "$L2"
     run answered "$T/t.all" "$L1" "$L2"
     assert_success
