@@ -97,7 +97,10 @@ int lookup_poll(struct lookup *l, unsigned pool_id, struct endpoint *out, size_t
 				   n, err, errlen);
 	if (l->cb.ar_result != NULL)
 		freeaddrinfo(l->cb.ar_result);
-	free(l);
+	/* taken without its notification: should that come late after all, it
+	 * must find l still there */
+	if (__atomic_load_n(&l->notified, __ATOMIC_ACQUIRE))
+		free(l);
 	return 1;
 }
 

@@ -18,7 +18,7 @@ struct lookup *lookup_start(const struct pool_name *p, char *err, size_t errlen)
 
 /* Whether it is done: 0 while it runs; 1 once done, with *rc and its
  * endpoints as endpoint_pool_answer() gives them (pool_id marked). l is
- * freed once done. */
+ * not to be used again once done (it is freed, or left to glibc). */
 int lookup_poll(struct lookup *l, unsigned pool_id, struct endpoint *out, size_t max, size_t *n,
 		int *rc, char *err, size_t errlen);
 
