@@ -282,9 +282,8 @@ static const struct output_ops junit_ops = {
 int junit_output_open(const char *path, struct output_sink *out)
 {
 	struct junit *j = calloc(1, sizeof(*j));
+	char why[300]; /* xml_api_open()'s reason; errno (ELIBACC) carries the failure */
 	int saved;
-
-	char why[300];
 
 	if (j == NULL)
 		return -1;

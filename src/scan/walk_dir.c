@@ -15,31 +15,25 @@
 #include "core/conf.h"
 #include "scan/walk_int.h"
 
-/* a + b, newly allocated (once per file walked: no printf machinery). */
-static char *concat(const char *a, const char *b)
+/* The first alen bytes of a, then sep, then b, newly allocated (once per
+ * file walked: no printf machinery). */
+static char *concat(const char *a, size_t alen, const char *sep, const char *b)
 {
-	size_t alen = strlen(a), blen = strlen(b);
-	char *out = malloc(alen + blen + 1);
+	size_t slen = strlen(sep), blen = strlen(b);
+	char *out = malloc(alen + slen + blen + 1);
 
 	if (out == NULL)
 		return NULL;
 	memcpy(out, a, alen);
-	memcpy(out + alen, b, blen + 1);
+	memcpy(out + alen, sep, slen);
+	memcpy(out + alen + slen, b, blen + 1);
 	return out;
 }
 
 /* dir + "/" + name, as cli_ftw joins them ("/" alone gets no second one). */
 char *join(const char *dir, const char *name)
 {
-	size_t dlen = strcmp(dir, "/") == 0 ? 0 : strlen(dir);
-	char *out = malloc(dlen + strlen(name) + 2);
-
-	if (out == NULL)
-		return NULL;
-	memcpy(out, dir, dlen);
-	out[dlen] = '/';
-	strcpy(out + dlen + 1, name);
-	return out;
+	return concat(dir, strcmp(dir, "/") == 0 ? 0 : strlen(dir), "/", name);
 }
 
 /* ---- reading one directory, as cli_ftw_dir reads it ---------------------- */
@@ -66,7 +60,7 @@ char *show(const struct walk *w, const char *path, const char *resolved, bool be
 {
 	switch (w->o.names) {
 	case WALK_NAMES_GIVEN:
-		return concat(w->t->shown, path + strlen(w->t->real));
+		return concat(w->t->shown, strlen(w->t->shown), "", path + strlen(w->t->real));
 	case WALK_NAMES_REAL:
 		return strdup(behind_link ? resolved : path);
 	case WALK_NAMES_DAEMON:
