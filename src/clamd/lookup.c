@@ -5,9 +5,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "clamd/lookup.h"
+#include "util/monotonic.h"
 
 /* A lookup whose answer glibc reports but whose notification never came
  * (glibc could not start the thread for it) is taken after this long. */
@@ -22,14 +22,6 @@ struct lookup {
 	int notified;         /* set, with release, by glibc's notification thread */
 	int64_t unnotified_at; /* ms: when gai_error first said done without it; 0: not yet */
 };
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Runs on a thread glibc starts once the answer is stored: reading
  * ar_result after this flag (acquire) is ordered after glibc's writes,
@@ -50,7 +42,7 @@ static bool answered(struct lookup *l)
 		return true;
 	if (gai_error(&l->cb) == EAI_INPROGRESS)
 		return false;
-	now = now_ms();
+	now = monotonic_ms();
 	if (l->unnotified_at == 0)
 		l->unnotified_at = now;
 	return now - l->unnotified_at >= UNNOTIFIED_MS;

@@ -23,6 +23,7 @@
 #include "driver/idsession_int.h"
 #include "util/fdio.h"
 #include "util/interrupt.h"
+#include "util/monotonic.h"
 
 /* Answers of requests that hold no descriptor (SCAN) that may wait, beyond
  * the window, for the file before them or for their proof. */
@@ -86,8 +87,6 @@ static void send_ping(struct driver *e, struct daemon_state *d)
 		session_broken(e, d->s);
 }
 
-static bool awaits_answer(const struct session *s);
-
 /* The daemon the next request goes to: the one with the fewest requests
  * outstanding that can take one now, ties taken in turn. NULL when none
  * can (all full, resting after a failure, or given up). */
@@ -95,7 +94,7 @@ static struct daemon_state *pick(struct driver *e)
 {
 	struct daemon_state *best = NULL;
 	size_t best_i = 0;
-	int64_t now = session_now_ms();
+	int64_t now = monotonic_ms();
 
 	if (e->inflight >= e->total_window)
 		return NULL;
@@ -170,49 +169,9 @@ static void dispatch(struct driver *e, struct daemon_state *d)
 
 /* True when s owes us a reply (a request's or a PING's), or, once ended,
  * the close that tells its held OKs stand or not. */
-static bool awaits_answer(const struct session *s)
+bool awaits_answer(const struct session *s)
 {
 	return s->tr->inflight > 0 || s->tr->ping_out || (s->ended && state_of(s)->held > 0);
-}
-
-/* The requests left unanswered while sleeping, to keep a daemon busy:
- * three quarters of its window. Half cost -m --stream up to a tenth of its
- * wall time in scripts/bench (clamd's one thread reading streams starved);
- * three quarters cost none measurable and still read 4 replies a wake-up. */
-static unsigned pace_keep(const struct driver *e)
-{
-	return e->window * 3 / 4;
-}
-
-/* With files waiting for room, sleeps until each daemon has answered what
- * it has in flight beyond pace_keep() (coalesce.h), so one wake-up reads
- * several replies while the rest keep the daemon busy. A signal ends it. */
-static void pace_replies(struct driver *e, struct daemon_state *const *polled, size_t np)
-{
-	uint32_t us = UINT32_MAX;
-	struct pollfd p = { .fd = interrupt_fd(), .events = POLLIN };
-	struct timespec ts;
-
-	if (e->draining || e->pend_count == 0)
-		return;
-	for (size_t i = 0; i < np && us > 0; i++) {
-		const struct session *s = polled[i]->s;
-		int64_t left_ms = s->deadline - session_now_ms();
-		uint32_t d;
-
-		if (!awaits_answer(s))
-			continue;
-		d = coalesce_delay_us(&polled[i]->pace, s->tr->inflight, pace_keep(e));
-		if (s->conn.timeout > 0 && (int64_t)d > left_ms * 1000)
-			d = 0; /* its time is nearly up: watch it */
-		if (d < us)
-			us = d;
-	}
-	if (us == 0 || us == UINT32_MAX)
-		return;
-	ts.tv_sec = 0;
-	ts.tv_nsec = (long)us * 1000;
-	(void)ppoll(&p, 1, &ts, NULL);
 }
 
 /* Waits for replies on every open session, or for a resting daemon's time
@@ -224,7 +183,7 @@ static int wait_any(struct driver *e)
 	struct pollfd p[ENDPOINT_MAX + 1];
 	struct daemon_state *polled[ENDPOINT_MAX];
 	size_t np = 0;
-	int64_t wake = -1, now = session_now_ms();
+	int64_t wake = -1, now = monotonic_ms();
 	bool answers_due = false;
 	int ms, rc;
 
@@ -257,8 +216,8 @@ static int wait_any(struct driver *e)
 	}
 	if (wake < 0 && !answers_due)
 		return -1;
-	pace_replies(e, polled, np);
-	now = session_now_ms();
+	pace_replies(e, polled, np, now);
+	now = monotonic_ms();
 	ms = wake < 0 ? -1 : wake <= now ? 0 : (int)(wake - now);
 	p[np] = (struct pollfd){ .fd = interrupt_fd(), .events = POLLIN };
 	rc = poll(p, np + 1, ms);
@@ -278,10 +237,10 @@ static int wait_any(struct driver *e)
 		else if (!s->open && d->held > 0)
 			ended_with_held(e, d);
 		else if (s->open && s->tr->inflight < before)
-			coalesce_read(&d->pace, session_now_us(), before - s->tr->inflight,
+			coalesce_read(&d->pace, monotonic_us(), before - s->tr->inflight,
 				      s->tr->inflight, pace_keep(e));
 	}
-	now = session_now_ms();
+	now = monotonic_ms();
 	for (size_t i = 0; i < np; i++) {
 		struct session *s = polled[i]->s;
 

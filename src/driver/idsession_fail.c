@@ -11,6 +11,7 @@
 #include "clamd/daemon.h"
 #include "driver/idsession_int.h"
 #include "util/interrupt.h"
+#include "util/monotonic.h"
 
 /* Failed sessions a request may be charged for before it is an error: a
  * session that answered nothing, or broke the protocol, charges each
@@ -66,12 +67,12 @@ static void count_failure(struct driver *e, struct daemon_state *d)
 		e->resolve_due = true; /* the pool's name may say where it went */
 	if (d->restarts > MAX_RESTARTS && !d->dead) {
 		d->dead = true;
-		d->dead_at = session_now_ms();
+		d->dead_at = monotonic_ms();
 	}
 	if (d->dead)
 		snprintf(e->last_why, sizeof(e->last_why), "%s", d->s->short_why);
 	else
-		d->retry_at = session_now_ms() + back_off_ms(d->restarts);
+		d->retry_at = monotonic_ms() + back_off_ms(d->restarts);
 }
 
 struct requeue {

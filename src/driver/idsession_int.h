@@ -41,6 +41,14 @@ static inline bool usable(const struct daemon_state *d)
 	return !d->dead && !d->retired;
 }
 
+/* A --pool name while the scan runs. */
+struct pool_state {
+	struct lookup *lookup; /* under way, or NULL */
+	int64_t since;         /* when it began (ms) */
+	bool slow_said;        /* that it is slow */
+	bool failed_said;      /* that the last one failed */
+};
+
 /* The order list's link lives beside the request: a request is in it from
  * submission to its end, whatever other list holds it meanwhile. */
 struct ordered_request {
@@ -73,10 +81,7 @@ struct driver {
 	int64_t all_dead_since;  /* ms; -1: some daemon can take files */
 	bool resolve_due;        /* a pool's daemon failed since the last resolution */
 	bool pool_full_said;
-	bool pool_failed_said[POOL_MAX];
-	struct lookup *lookup[POOL_MAX]; /* each name's lookup under way, or NULL */
-	int64_t lookup_since[POOL_MAX];  /* ms */
-	bool lookup_slow_said[POOL_MAX];
+	struct pool_state pool[POOL_MAX]; /* each --pool name, by its number - 1 */
 };
 
 /* The daemon s belongs to. */
@@ -85,9 +90,16 @@ static inline struct daemon_state *state_of(const struct session *s)
 	return s->owner;
 }
 
-/* idsession.c: the queue of requests to send (resends go first). */
+/* idsession.c: the queue of requests to send (resends go first), and
+ * whether a session owes an answer (a request's, a PING's, or the close
+ * that tells its held OKs stand). */
 void push_front(struct driver *e, struct request *req);
 struct request *pop_front(struct driver *e);
+bool awaits_answer(const struct session *s);
+
+/* idsession_pace.c: sleeping so that one wake-up reads several replies. */
+unsigned pace_keep(const struct driver *e);
+void pace_replies(struct driver *e, struct daemon_state *const *polled, size_t np, int64_t now);
 
 /* idsession_end.c: ending requests. */
 void settled(struct driver *e, struct request *req);

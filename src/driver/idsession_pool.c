@@ -17,6 +17,7 @@
 
 #include "driver/idsession_int.h"
 #include "util/interrupt.h"
+#include "util/monotonic.h"
 
 /* Resolutions caused by failures come at most this often. */
 #define RESOLVE_MIN_GAP_MS 1000
@@ -34,7 +35,7 @@
 
 void pool_start(struct driver *e)
 {
-	int64_t now = session_now_ms();
+	int64_t now = monotonic_ms();
 
 	for (size_t i = 0; i < e->n; i++)
 		e->d[i].pool = e->d[i].s->ep->pool;
@@ -46,8 +47,8 @@ void pool_start(struct driver *e)
 void pool_stop(struct driver *e)
 {
 	for (size_t p = 0; p < e->env.n_pools; p++) {
-		lookup_abandon(e->lookup[p]);
-		e->lookup[p] = NULL;
+		lookup_abandon(e->pool[p].lookup);
+		e->pool[p].lookup = NULL;
 	}
 }
 
@@ -169,36 +170,37 @@ static void apply_pool(struct driver *e, unsigned p, const struct endpoint *got,
 /* A lookup of pool p's name that failed, or could not start. */
 static void lookup_failed(struct driver *e, unsigned p, const char *err)
 {
-	if (!e->pool_failed_said[p - 1])
+	if (!e->pool[p - 1].failed_said)
 		report_warning(e->env.msg, "%s; going on with the daemons it had", err);
-	e->pool_failed_said[p - 1] = true;
+	e->pool[p - 1].failed_said = true;
 }
 
 /* Takes the answer of pool p's lookup, if it came. */
 static void collect(struct driver *e, unsigned p, int64_t now)
 {
+	struct pool_state *ps = &e->pool[p - 1];
 	struct endpoint got[ENDPOINT_MAX];
 	char err[400];
 	size_t n;
 	int rc;
 
-	if (lookup_poll(e->lookup[p - 1], p, got, ENDPOINT_MAX, &n, &rc, err, sizeof(err)) == 0) {
-		if (!e->lookup_slow_said[p - 1] && now - e->lookup_since[p - 1] >= LOOKUP_SLOW_MS) {
+	if (lookup_poll(ps->lookup, p, got, ENDPOINT_MAX, &n, &rc, err, sizeof(err)) == 0) {
+		if (!ps->slow_said && now - ps->since >= LOOKUP_SLOW_MS) {
 			report_warning(e->env.msg,
 				       "--pool=%s: looking the name up again has taken over %d s; "
 				       "going on with the daemons it had",
 				       e->env.pools[p - 1].arg, LOOKUP_SLOW_MS / 1000);
-			e->lookup_slow_said[p - 1] = true;
+			ps->slow_said = true;
 		}
 		return;
 	}
-	e->lookup[p - 1] = NULL;
-	e->lookup_slow_said[p - 1] = false;
+	ps->lookup = NULL;
+	ps->slow_said = false;
 	if (rc != 0) {
 		lookup_failed(e, p, err);
 		return;
 	}
-	e->pool_failed_said[p - 1] = false;
+	ps->failed_said = false;
 	apply_pool(e, p, got, n, now);
 }
 
@@ -212,9 +214,9 @@ static int64_t lookup_wake(const struct driver *e, int64_t now)
 	for (size_t p = 0; p < e->env.n_pools; p++) {
 		int64_t t;
 
-		if (e->lookup[p] == NULL)
+		if (e->pool[p].lookup == NULL)
 			continue;
-		t = now + (now - e->lookup_since[p] < LOOKUP_SLOW_POLL_AFTER_MS ? LOOKUP_POLL_MS
+		t = now + (now - e->pool[p].since < LOOKUP_SLOW_POLL_AFTER_MS ? LOOKUP_POLL_MS
 										  : LOOKUP_SLOW_POLL_MS);
 		if (wake < 0 || t < wake)
 			wake = t;
@@ -231,11 +233,11 @@ void pool_tick(struct driver *e)
 
 	if (e->env.n_pools == 0)
 		return; /* most runs: no clock read per file */
-	now = session_now_ms();
+	now = monotonic_ms();
 	periodic = e->env.pool_refresh > 0 && now >= e->next_resolve;
 	failed = e->resolve_due && now - e->last_resolve >= RESOLVE_MIN_GAP_MS;
 	for (unsigned p = 1; p <= e->env.n_pools; p++)
-		if (e->lookup[p - 1] != NULL)
+		if (e->pool[p - 1].lookup != NULL)
 			collect(e, p, now);
 	if (!(periodic || failed))
 		return;
@@ -243,17 +245,18 @@ void pool_tick(struct driver *e)
 	e->last_resolve = now;
 	e->next_resolve = now + (int64_t)e->env.pool_refresh * 1000;
 	for (unsigned p = 1; p <= e->env.n_pools; p++) {
+		struct pool_state *ps = &e->pool[p - 1];
 		char err[400];
 
-		if (e->lookup[p - 1] != NULL) {
+		if (ps->lookup != NULL) {
 			/* one at a time: a hung resolver gets no pile of them; but a
 			 * failure since that one began asks again once it is done */
 			e->resolve_due |= failed;
 			continue;
 		}
-		e->lookup[p - 1] = lookup_start(&e->env.pools[p - 1], err, sizeof(err));
-		e->lookup_since[p - 1] = now;
-		if (e->lookup[p - 1] == NULL)
+		ps->lookup = lookup_start(&e->env.pools[p - 1], err, sizeof(err));
+		ps->since = now;
+		if (ps->lookup == NULL)
 			lookup_failed(e, p, err);
 	}
 }
@@ -263,7 +266,7 @@ void pool_tick(struct driver *e)
  * Returns true while it is worth waiting; false: fail the files. */
 bool pool_grace(struct driver *e)
 {
-	int64_t now = session_now_ms(), next;
+	int64_t now = monotonic_ms(), next;
 
 	if (e->env.n_pools == 0 || interrupt_signal() != 0)
 		return false;
@@ -291,7 +294,7 @@ int64_t pool_wake(const struct driver *e)
 
 	if (e->env.n_pools == 0)
 		return -1;
-	wake = lookup_wake(e, session_now_ms());
+	wake = lookup_wake(e, monotonic_ms());
 	if (wake >= 0)
 		return wake;
 	if (e->resolve_due)

@@ -8,29 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "clamd/daemon.h"
 #include "driver/session.h"
 #include "util/interrupt.h"
+#include "util/monotonic.h"
 
 const char SESSION_INVALID_REPLY[] = "clamd sent an invalid reply";
-
-int64_t session_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-int64_t session_now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 struct session *session_new(struct session_set *set, const struct endpoint *ep)
 {
@@ -66,7 +50,7 @@ void session_free(struct session *s)
 
 void session_touch(struct session *s)
 {
-	s->deadline = session_now_ms() + (int64_t)s->conn.timeout * 1000;
+	s->deadline = monotonic_ms() + (int64_t)s->conn.timeout * 1000;
 }
 
 int session_broke(struct session *s, const char *short_why, const char *fmt, ...)
@@ -205,7 +189,7 @@ static int wait_writable(struct session *s, short *revents)
 	struct pollfd p[ENDPOINT_MAX + 1];
 	struct session *polled[ENDPOINT_MAX];
 	size_t np = 1;
-	int64_t left = s->deadline - session_now_ms();
+	int64_t left = s->deadline - monotonic_ms();
 	int rc;
 
 	p[0] = (struct pollfd){ .fd = s->conn.fd, .events = POLLIN | POLLOUT };
@@ -232,7 +216,7 @@ static int wait_writable(struct session *s, short *revents)
 	*revents = p[0].revents;
 	if (p[0].revents != 0)
 		return 1;
-	return s->conn.timeout != 0 && session_now_ms() >= s->deadline ? 0 : 2;
+	return s->conn.timeout != 0 && monotonic_ms() >= s->deadline ? 0 : 2;
 }
 
 int session_send(struct session *s, const char *buf, size_t len, int fd)

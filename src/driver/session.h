@@ -46,11 +46,6 @@ struct session {
 	void *owner;         /* the caller's state for this daemon */
 };
 
-/* Now on a clock that never jumps, in milliseconds. */
-int64_t session_now_ms(void);
-/* The same in microseconds. */
-int64_t session_now_us(void);
-
 /* A closed session to ep in set. NULL when out of memory. */
 struct session *session_new(struct session_set *set, const struct endpoint *ep);
 
