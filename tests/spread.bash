@@ -10,6 +10,15 @@
 #     path mode it names every file scanned, with --stream it counts them;
 #     the fakes' logs name every reply they sent.
 
+# slow_verdicts_right: $T/out.json reports every file of the slow trees
+# once, the 30 infected ones as such, and no error.
+slow_verdicts_right() {
+    run verdicts "$T/out.json" "$TREES/slow"
+    assert_success
+    assert_line "infected=30"
+    assert_line "errors=0"
+}
+
 # labs_dir: exports LABS, the directory for a file's lab daemons and trees,
 # with paths short enough for their sockets (sun_path holds 108 bytes):
 # BATS_FILE_TMPDIR when it is, else a new /tmp/ngspread.XXXXXX, which
